@@ -1,0 +1,27 @@
+// hesplit: privacy-preserving split learning of an ECG classifier under CKKS encryption.
+// This file only wires the subcommands together and turns exceptions into clear exit codes.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "hesplit: split learning of a 1D CNN on MIT-BIH ECG, with the client's activations\n"
+      "computed on by the server only under CKKS homomorphic encryption."};
+  app.set_version_flag("--version", std::string("hesplit ") + HESPLIT_VERSION);
+  app.require_subcommand(1);
+  // Subcommands register here, one line each (see commands.hpp).
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "hesplit: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+#pragma once
+// Where tests find the MIT-BIH database and other on-disk inputs. Tests that need the real data
+// call mitdb_dir() and GTEST_SKIP() with a clear message when it returns nothing.
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace hesplit::test {
+
+// $HESPLIT_MITDB, else data/mitdb in the source tree, else ../shared/data/mitdb beside it.
+inline std::optional<std::filesystem::path> mitdb_dir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("HESPLIT_MITDB"); env != nullptr && *env != '\0') {
+    if (fs::exists(fs::path(env) / "100.hea")) return fs::path(env);
+  }
+  const fs::path source(HESPLIT_SOURCE_DIR);
+  for (const auto& candidate : {source / "data" / "mitdb", source / ".." / "shared" / "data" / "mitdb"}) {
+    if (fs::exists(candidate / "100.hea")) return fs::canonical(candidate);
+  }
+  return std::nullopt;
+}
+
+inline constexpr const char* kNoMitdbMessage =
+    "MIT-BIH data not found: set HESPLIT_MITDB to the mitdb folder (PhysioNet mitdb 1.0.0) "
+    "or place it at ../shared/data/mitdb";
+
+// A fresh, empty scratch folder for one test, removed by the caller's choice (left for debugging).
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(HESPLIT_BINARY_DIR) / "test-scratch" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace hesplit::test
