@@ -1,0 +1,115 @@
+#include "net/client_connection.hpp"
+
+#include <grpcpp/grpcpp.h>
+
+#include "hesplit.grpc.pb.h"
+#include "net/codec.hpp"
+
+namespace hesplit::net {
+
+namespace {
+
+grpc::ChannelArguments channel_arguments(const NetOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  args.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options.keepalive_interval.count()));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options.keepalive_timeout.count()));
+  // A fresh connection per session: roles of one process must not share a subchannel.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return args;
+}
+
+template <typename Duration>
+std::chrono::system_clock::time_point after(Duration duration) {
+  return std::chrono::system_clock::now() +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(duration);
+}
+
+}  // namespace
+
+struct ClientConnection::Impl {
+  std::string address;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<wire::SplitLearning::Stub> stub;
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReaderWriter<wire::Envelope, wire::Envelope>> stream;
+  split::Traffic traffic;
+  bool finished = false;
+
+  // The stream broke: collect the server's status and turn it into a clear error.
+  [[noreturn]] void fail(const std::string& during) {
+    const grpc::Status status = finish();
+    const std::string detail =
+        status.ok() ? std::string("the server closed the session early") : status.error_message();
+    const bool gone = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                      status.error_code() == grpc::StatusCode::CANCELLED;
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      throw split::TransportError("session with " + address + " exceeded its deadline while " +
+                                  during);
+    }
+    if (gone) {
+      throw split::PeerDisconnected("server " + address + " disconnected while " + during + " (" +
+                                    detail + ")");
+    }
+    throw split::TransportError("server " + address + " ended the session while " + during + ": " +
+                                detail);
+  }
+
+  grpc::Status finish() {
+    if (finished) return grpc::Status::OK;
+    finished = true;
+    return stream->Finish();
+  }
+};
+
+ClientConnection::ClientConnection(const std::string& address, const NetOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->address = address;
+  impl_->channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                             channel_arguments(options));
+  if (!impl_->channel->WaitForConnected(after(options.connect_timeout))) {
+    throw split::PeerDisconnected("cannot connect to a hesplit server at " + address + " within " +
+                                  std::to_string(options.connect_timeout.count()) + " ms");
+  }
+  impl_->stub = wire::SplitLearning::NewStub(impl_->channel);
+  impl_->context.set_deadline(after(options.session_deadline));
+  impl_->stream = impl_->stub->Session(&impl_->context);
+}
+
+ClientConnection::~ClientConnection() {
+  if (impl_ && impl_->stream && !impl_->finished) {
+    // Abandoning a session (error path): cancel rather than wait for the server.
+    impl_->context.TryCancel();
+    impl_->finish();
+  }
+}
+
+void ClientConnection::send(const split::Message& message) {
+  const wire::Envelope envelope = detail::encode(message);
+  if (!impl_->stream->Write(envelope)) impl_->fail("sending " + split::describe(message));
+  impl_->traffic.bytes_sent += envelope.ByteSizeLong();
+  ++impl_->traffic.messages_sent;
+}
+
+split::Message ClientConnection::receive() {
+  wire::Envelope envelope;
+  if (!impl_->stream->Read(&envelope)) impl_->fail("waiting for its reply");
+  impl_->traffic.bytes_received += envelope.ByteSizeLong();
+  ++impl_->traffic.messages_received;
+  return detail::decode(envelope);
+}
+
+split::Traffic ClientConnection::traffic() const { return impl_->traffic; }
+
+void ClientConnection::close() {
+  if (impl_->finished) return;
+  impl_->stream->WritesDone();
+  const grpc::Status status = impl_->finish();
+  if (!status.ok()) {
+    throw split::TransportError("server " + impl_->address +
+                                " reported an error at the end: " + status.error_message());
+  }
+}
+
+}  // namespace hesplit::net

@@ -1,0 +1,13 @@
+#pragma once
+// Internal to hesplit_net: split::Message <-> wire Envelope, with every size read from the wire
+// bounded and the checksum verified.
+#include "hesplit.pb.h"
+#include "split/message.hpp"
+
+namespace hesplit::net::detail {
+
+wire::Envelope encode(const split::Message& message);
+// Throws split::TransportError naming the problem (kind, tensor index, sizes).
+split::Message decode(const wire::Envelope& envelope);
+
+}  // namespace hesplit::net::detail

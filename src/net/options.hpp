@@ -1,0 +1,20 @@
+#pragma once
+// Limits and timeouts of a gRPC session (both sides).
+#include <chrono>
+#include <cstddef>
+
+namespace hesplit::net {
+
+struct NetOptions {
+  // Largest serialized message accepted or sent; gRPC enforces it on both ends.
+  std::size_t max_message_bytes = 256u << 20;
+  // How long the client waits for the server to accept the connection.
+  std::chrono::milliseconds connect_timeout{10'000};
+  // Deadline of a whole session (the client's RPC deadline).
+  std::chrono::hours session_deadline{24 * 7};
+  // HTTP/2 keepalive pings detect a peer whose machine vanished without closing the connection.
+  std::chrono::milliseconds keepalive_interval{30'000};
+  std::chrono::milliseconds keepalive_timeout{10'000};
+};
+
+}  // namespace hesplit::net

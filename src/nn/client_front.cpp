@@ -1,0 +1,124 @@
+#include "nn/client_front.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <stdexcept>
+
+#include "nn/checkpoint.hpp"
+#include "nn/torch_convert.hpp"
+
+namespace hesplit::nn {
+
+namespace {
+
+torch::nn::Sequential make_front() {
+  namespace tnn = torch::nn;
+  return tnn::Sequential(tnn::Conv1d(tnn::Conv1dOptions(1, 16, 7).padding(3)),  // 0
+                         tnn::LeakyReLU(),                                      // 1
+                         tnn::MaxPool1d(2),                                     // 2
+                         tnn::Conv1d(tnn::Conv1dOptions(16, 8, 5).padding(2)),  // 3
+                         tnn::LeakyReLU(),                                      // 4
+                         tnn::MaxPool1d(2),                                     // 5
+                         tnn::Flatten());                                       // 6
+}
+
+// The (weight, bias) pairs of the two convolutions with their fan-in.
+struct ConvParams {
+  const char* weight;
+  const char* bias;
+  std::vector<std::int64_t> weight_shape;
+  std::int64_t fan_in;
+};
+const std::vector<ConvParams>& conv_params() {
+  static const std::vector<ConvParams> params{{"0.weight", "0.bias", {16, 1, 7}, 1 * 7},
+                                              {"3.weight", "3.bias", {8, 16, 5}, 16 * 5}};
+  return params;
+}
+
+void check_beats(std::span<const float> beats, std::size_t count) {
+  if (beats.size() != count * static_cast<std::size_t>(kInputLength)) {
+    throw std::invalid_argument("client front expects " + std::to_string(count) + " x " +
+                                std::to_string(kInputLength) + " samples, got " +
+                                std::to_string(beats.size()));
+  }
+}
+
+}  // namespace
+
+struct ClientFront::Impl {
+  torch::nn::Sequential front = make_front();
+  torch::optim::Adam optimizer;
+  torch::Tensor last_output;  // graph of the last training forward
+
+  explicit Impl(double learning_rate)
+      : optimizer(front->parameters(), torch::optim::AdamOptions(learning_rate)) {}
+};
+
+ClientFront::ClientFront(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ClientFront::ClientFront(std::uint64_t seed, double learning_rate)
+    : impl_(std::make_unique<Impl>(learning_rate)) {
+  at::Generator generator =
+      at::make_generator<at::CPUGeneratorImpl>(detail::derive_seed(seed, detail::kClientStream));
+  const auto parameters = impl_->front->named_parameters();
+  for (const ConvParams& conv : conv_params()) {
+    torch::Tensor weight = parameters[conv.weight];
+    torch::Tensor bias = parameters[conv.bias];
+    detail::init_like_pytorch(weight, bias, conv.fan_in, generator);
+  }
+}
+
+ClientFront::~ClientFront() = default;
+ClientFront::ClientFront(ClientFront&&) noexcept = default;
+ClientFront& ClientFront::operator=(ClientFront&&) noexcept = default;
+
+FloatTensor ClientFront::forward(std::span<const float> beats, std::size_t batch) {
+  check_beats(beats, batch);
+  const torch::Tensor input =
+      detail::to_torch(beats, {static_cast<std::int64_t>(batch), 1, kInputLength});
+  impl_->last_output = impl_->front->forward(input);
+  return detail::from_torch(impl_->last_output);
+}
+
+void ClientFront::backward_and_step(const FloatTensor& grad_activations) {
+  if (!impl_->last_output.defined()) {
+    throw std::logic_error("client front: backward without a forward pass");
+  }
+  const torch::Tensor grad = detail::to_torch(grad_activations);
+  if (grad.sizes() != impl_->last_output.sizes()) {
+    throw std::invalid_argument("client front: gradient shape does not match the activations");
+  }
+  impl_->optimizer.zero_grad();
+  impl_->last_output.backward(grad);
+  impl_->optimizer.step();
+  impl_->last_output = torch::Tensor();
+}
+
+FloatTensor ClientFront::infer(std::span<const float> beats, std::size_t count) const {
+  check_beats(beats, count);
+  torch::NoGradGuard no_grad;
+  const torch::Tensor input =
+      detail::to_torch(beats, {static_cast<std::int64_t>(count), 1, kInputLength});
+  return detail::from_torch(impl_->front->forward(input));
+}
+
+void ClientFront::save(const std::filesystem::path& file) const {
+  std::map<std::string, torch::Tensor> state;
+  for (const auto& item : impl_->front->named_parameters()) state.emplace(item.key(), item.value());
+  detail::save_state_dict(file, state);
+}
+
+ClientFront ClientFront::load(const std::filesystem::path& file, double learning_rate) {
+  const auto state = detail::load_state_dict(file);
+  auto impl = std::make_unique<Impl>(learning_rate);
+  torch::NoGradGuard no_grad;
+  auto parameters = impl->front->named_parameters();
+  for (const ConvParams& conv : conv_params()) {
+    const std::int64_t out_channels = conv.weight_shape.front();
+    parameters[conv.weight].copy_(detail::take(state, conv.weight, conv.weight_shape, file));
+    parameters[conv.bias].copy_(detail::take(state, conv.bias, {out_channels}, file));
+  }
+  return ClientFront(std::move(impl));
+}
+
+}  // namespace hesplit::nn

@@ -1,0 +1,42 @@
+#pragma once
+// The server's half: one Linear(features, classes) layer trained with plain SGD. The update is
+// kept explicit (W -= lr G^T A, b -= lr sum_k g_k) because the HE protocols perform exactly this
+// linear update on encrypted values.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "nn/float_tensor.hpp"
+
+namespace hesplit::nn {
+
+class ServerHead {
+ public:
+  ServerHead(std::int64_t features, std::int64_t classes, std::uint64_t seed, double learning_rate);
+  ~ServerHead();
+  ServerHead(ServerHead&&) noexcept;
+  ServerHead& operator=(ServerHead&&) noexcept;
+
+  // Z = A W^T + b for a batch; remembers A for the update.
+  FloatTensor forward(const FloatTensor& activations);
+  // dL/dA = G W for the logit gradients G of the last forward; remembers G for the update.
+  FloatTensor backward(const FloatTensor& logit_grads);
+  // SGD step with the remembered A and G (callable after the reply to the client has left).
+  void step();
+  // Logits without touching the training state.
+  FloatTensor infer(const FloatTensor& activations) const;
+
+  std::int64_t features() const;
+  std::int64_t classes() const;
+
+  // Checkpoint as a PyTorch-compatible pickle of the state dict {"weight", "bias"} (nn.Linear).
+  void save(const std::filesystem::path& file) const;
+  static ServerHead load(const std::filesystem::path& file, double learning_rate);
+
+ private:
+  struct Impl;
+  explicit ServerHead(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hesplit::nn

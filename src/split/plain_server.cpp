@@ -1,0 +1,145 @@
+#include "split/plain_server.hpp"
+
+#include <charconv>
+#include <optional>
+
+#include "nn/server_head.hpp"
+#include "split/plain_client.hpp"
+
+namespace hesplit::split {
+
+namespace {
+
+constexpr std::int64_t kMaxFeatures = 1 << 16;
+constexpr std::int64_t kMaxClasses = 1 << 10;
+
+std::int64_t bounded_integer(const Message& hello, const std::string& key, std::int64_t low,
+                             std::int64_t high) {
+  const double value = hello.number_field(key);
+  if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)) ||
+      value != static_cast<double>(static_cast<std::int64_t>(value))) {
+    throw TransportError("hello: \"" + key + "\" must be an integer in [" + std::to_string(low) +
+                         ", " + std::to_string(high) + "]");
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+std::uint64_t parse_seed(const Message& hello) {
+  const std::string& text = hello.field("seed");
+  std::uint64_t seed = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw TransportError("hello: \"seed\" is not an unsigned integer: \"" + text + "\"");
+  }
+  return seed;
+}
+
+class PlainServer {
+ public:
+  PlainServer(Transport& transport, const Message& hello, const ServerOptions& options)
+      : transport_(transport),
+        options_(options),
+        head_(bounded_integer(hello, "features", 1, kMaxFeatures),
+              bounded_integer(hello, "classes", 2, kMaxClasses), parse_seed(hello),
+              hello.number_field("server_lr")) {
+    report_.protocol = kPlainProtocol;
+  }
+
+  SessionReport run() {
+    transport_.send(Message{MessageKind::kHelloAck,
+                            0,
+                            0,
+                            {{"protocol", kPlainProtocol},
+                             {"features", std::to_string(head_.features())},
+                             {"classes", std::to_string(head_.classes())}},
+                            {},
+                            {}});
+    for (;;) {
+      Message message = transport_.receive();
+      switch (message.kind) {
+        case MessageKind::kActivations:
+          on_activations(message);
+          break;
+        case MessageKind::kLogitGrads:
+          on_logit_grads(message);
+          break;
+        case MessageKind::kEvalActivations:
+          on_eval(message);
+          break;
+        case MessageKind::kGoodbye:
+          return on_goodbye(message);
+        default:
+          throw TransportError("protocol error: unexpected " + describe(message));
+      }
+    }
+  }
+
+ private:
+  const nn::FloatTensor& activations_of(const Message& message) const {
+    const nn::FloatTensor& a = message.only_tensor();
+    if (a.shape.size() != 2 || a.shape[0] < 1 || a.shape[0] > options_.max_rows ||
+        a.shape[1] != head_.features()) {
+      throw TransportError("protocol error: " + describe(message) +
+                           " is not a [rows <= " + std::to_string(options_.max_rows) + ", " +
+                           std::to_string(head_.features()) + "] tensor");
+    }
+    return a;
+  }
+
+  Message reply_to(const Message& request, MessageKind kind, nn::FloatTensor tensor) const {
+    return Message{kind, request.epoch, request.batch, {}, {std::move(tensor)}, {}};
+  }
+
+  void on_activations(const Message& message) {
+    const nn::FloatTensor& a = activations_of(message);
+    pending_ = BatchId{message.epoch, message.batch};
+    pending_rows_ = a.shape[0];
+    transport_.send(reply_to(message, MessageKind::kLogits, head_.forward(a)));
+  }
+
+  void on_logit_grads(const Message& message) {
+    if (!pending_ || pending_->epoch != message.epoch || pending_->batch != message.batch) {
+      throw TransportError("protocol error: " + describe(message) +
+                           " does not follow the activations of the same batch");
+    }
+    const nn::FloatTensor& g = message.only_tensor();
+    if (g.shape != std::vector<std::int64_t>{pending_rows_, head_.classes()}) {
+      throw TransportError("protocol error: " + describe(message) + " has the wrong shape");
+    }
+    transport_.send(reply_to(message, MessageKind::kInputGrads, head_.backward(g)));
+    head_.step();  // after the reply: the client's backward pass overlaps with this update
+    ++report_.training_batches;
+    const BatchId done = *pending_;
+    pending_.reset();
+    if (options_.on_batch) options_.on_batch(done);
+  }
+
+  void on_eval(const Message& message) {
+    transport_.send(
+        reply_to(message, MessageKind::kEvalLogits, head_.infer(activations_of(message))));
+  }
+
+  SessionReport on_goodbye(const Message& message) {
+    if (options_.checkpoint_dir) head_.save(*options_.checkpoint_dir / kServerCheckpoint);
+    report_.final_metrics = message.fields;
+    transport_.send(Message{MessageKind::kGoodbyeAck, 0, 0, {}, {}, {}});
+    report_.traffic = transport_.traffic();
+    return report_;
+  }
+
+  Transport& transport_;
+  const ServerOptions& options_;
+  nn::ServerHead head_;
+  std::optional<BatchId> pending_;
+  std::int64_t pending_rows_ = 0;
+  SessionReport report_;
+};
+
+}  // namespace
+
+SessionReport serve_plain(Transport& transport, const Message& hello,
+                          const ServerOptions& options) {
+  return PlainServer(transport, hello, options).run();
+}
+
+}  // namespace hesplit::split

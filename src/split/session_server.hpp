@@ -1,0 +1,37 @@
+#pragma once
+// The server role: reads the client's Hello, picks the protocol it names and serves the session
+// until Goodbye. Transport-agnostic; src/net calls it once per gRPC stream.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "split/head_session.hpp"
+#include "split/transport.hpp"
+
+namespace hesplit::split {
+
+struct ServerOptions {
+  // Where the server half's checkpoint (server_head.pt) is written when the session ends.
+  std::optional<std::filesystem::path> checkpoint_dir;
+  // Called after each training batch has been answered (progress display, fault-injection tests).
+  std::function<void(const BatchId&)> on_batch;
+  // Largest number of samples accepted in one message.
+  std::int64_t max_rows = 1 << 16;
+};
+
+struct SessionReport {
+  std::string protocol;
+  std::uint64_t training_batches = 0;
+  std::map<std::string, std::string> final_metrics;  // from the client's Goodbye
+  Traffic traffic;
+};
+
+inline constexpr const char* kServerCheckpoint = "server_head.pt";
+inline constexpr const char* kClientCheckpoint = "client_front.pt";
+
+SessionReport serve_session(Transport& transport, const ServerOptions& options);
+
+}  // namespace hesplit::split

@@ -1,0 +1,43 @@
+#pragma once
+// What a protocol role needs from the network: send and receive typed messages, and count the
+// bytes. src/net implements it over a gRPC stream; nothing here knows about gRPC.
+#include <cstdint>
+#include <stdexcept>
+
+#include "split/message.hpp"
+
+namespace hesplit::split {
+
+// Serialized bytes and messages that crossed the transport, counted at the sender and receiver.
+struct Traffic {
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t messages_sent = 0;
+  std::uint64_t messages_received = 0;
+};
+
+// Any transport failure: timeouts, size limits, malformed or corrupted messages.
+class TransportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The peer went away (process ended, connection dropped, stream cancelled).
+class PeerDisconnected : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual void send(const Message& message) = 0;
+  // Blocks for the next message; throws PeerDisconnected when the peer is gone.
+  virtual Message receive() = 0;
+  virtual Traffic traffic() const = 0;
+};
+
+// Receives one message and checks its kind, epoch and batch, with an error that names both.
+Message expect(Transport& transport, MessageKind kind);
+
+}  // namespace hesplit::split
