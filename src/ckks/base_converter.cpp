@@ -1,0 +1,68 @@
+#include "ckks/base_converter.hpp"
+
+#include "ckks/multiword.hpp"
+
+namespace hesplit::ckks {
+
+BaseConverter::BaseConverter(RnsBasis from, std::vector<Modulus> to)
+    : from_(std::move(from)), to_(std::move(to)) {
+  const std::size_t r = from_.size();
+  punctured_mod_to_.resize(to_.size() * r);
+  product_mod_to_.resize(to_.size());
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    for (std::size_t i = 0; i < r; ++i) {
+      punctured_mod_to_[j * r + i] = multiword::mod_word(from_.punctured_product(i), to_[j]);
+    }
+    product_mod_to_[j] = multiword::mod_word(from_.product(), to_[j]);
+  }
+}
+
+void BaseConverter::convert(const std::uint64_t* in, std::uint64_t* out, std::size_t degree,
+                            std::uint64_t* scratch) const {
+  const std::size_t r = from_.size();
+  if (r == 1) {
+    // One prime: the centred residue itself, reduced into each target.
+    const std::uint64_t q = from_[0].value();
+    const std::uint64_t half = q >> 1;
+    for (std::size_t j = 0; j < to_.size(); ++j) {
+      const Modulus& t = to_[j];
+      const std::uint64_t q_mod_t = product_mod_to_[j];
+      std::uint64_t* o = out + j * degree;
+      for (std::size_t k = 0; k < degree; ++k) {
+        const std::uint64_t x = in[k];
+        const std::uint64_t x_mod_t = reduce_u64(x, t);
+        o[k] = (x > half) ? sub_mod(x_mod_t, q_mod_t, t.value()) : x_mod_t;
+      }
+    }
+    return;
+  }
+  // y_i = [x_i * (M/b_i)^-1]_{b_i}, later read as centred.
+  for (std::size_t i = 0; i < r; ++i) {
+    const std::uint64_t q = from_[i].value();
+    const std::uint64_t w = from_.inv_punctured(i);
+    const std::uint64_t ws = from_.inv_punctured_shoup(i);
+    const std::uint64_t* x = in + i * degree;
+    std::uint64_t* y = scratch + i * degree;
+    for (std::size_t k = 0; k < degree; ++k) y[k] = mul_shoup(x[k], w, ws, q);
+  }
+  for (std::size_t j = 0; j < to_.size(); ++j) {
+    const Modulus& t = to_[j];
+    const std::uint64_t* c = punctured_mod_to_.data() + j * r;
+    const std::uint64_t m_mod_t = product_mod_to_[j];
+    std::uint64_t* o = out + j * degree;
+    for (std::size_t k = 0; k < degree; ++k) {
+      u128 acc = 0;
+      std::uint64_t negatives = 0;
+      for (std::size_t i = 0; i < r; ++i) {
+        const std::uint64_t y = scratch[i * degree + k];
+        acc += static_cast<u128>(y) * c[i];
+        negatives += (y > (from_[i].value() >> 1)) ? 1 : 0;
+      }
+      // A centred y_i = y_i - b_i contributes -b_i * (M/b_i) = -M once more.
+      acc += static_cast<u128>(negatives) * (t.value() - m_mod_t);
+      o[k] = reduce_u128(acc, t);
+    }
+  }
+}
+
+}  // namespace hesplit::ckks

@@ -1,0 +1,36 @@
+#pragma once
+// Hybrid key switching (Han-Ki 2019) with centred digits, split in two halves so that many
+// automorphisms can share one decomposition (hoisting, Halevi-Shoup 2018):
+//   decompose():  c (NTT form, level l) -> for each digit j at level l, [c]_{Q_j} lifted (centred)
+//                 to Q_l U P, in NTT form. Cost: l+1 inverse NTTs, digits * (l+1+k-alpha) NTTs.
+//   apply():      sum_j D_j(perm) * (b_j, a_j), then divide by P with rounding (ModDown).
+//                 Cost: 2k inverse NTTs, 2(l+1) NTTs.
+// The result (d0, d1) satisfies d0 + d1 s = c(X^g) s'(X) (+ small noise) mod Q_l, where s' is the
+// key's source secret and g the automorphism applied to the digits (identity if perm is empty).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ckks/context.hpp"
+#include "ckks/keys.hpp"
+#include "ckks/rns_poly.hpp"
+
+namespace hesplit::ckks {
+
+struct DecomposedPoly {
+  std::size_t level = 0;
+  // digits[j]: (level + 1 + k) limbs in NTT form, data primes q_0..q_l then special primes.
+  std::vector<RnsPoly> digits;
+};
+
+DecomposedPoly decompose(const CkksContext& context, const RnsPoly& c, std::size_t level);
+
+// Adds the key-switched pair to (out0, out1) (each level + 1 limbs, NTT form).
+// `perm` (N entries, galois.hpp) is applied to the digits; empty = no automorphism.
+void key_switch_accumulate(const CkksContext& context, const DecomposedPoly& decomposed,
+                           const KSwitchKey& key, std::span<const std::uint32_t> perm,
+                           RnsPoly& out0, RnsPoly& out1);
+
+}  // namespace hesplit::ckks
