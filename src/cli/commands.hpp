@@ -4,5 +4,10 @@
 
 namespace hesplit::cli {
 
+void add_train_command(CLI::App& app);
+void add_server_command(CLI::App& app);
+void add_client_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
+
 
 }  // namespace hesplit::cli

@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("hesplit ") + HESPLIT_VERSION);
   app.require_subcommand(1);
   // Subcommands register here, one line each (see commands.hpp).
+  hesplit::cli::add_train_command(app);
+  hesplit::cli::add_server_command(app);
+  hesplit::cli::add_client_command(app);
+  hesplit::cli::add_evaluate_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -111,6 +111,7 @@ TrainingResult train(nn::ClientFront& front, HeadSession& head, const ecg::BeatD
     EpochResult epoch_result;
     epoch_result.epoch = epoch;
     epoch_result.batches = batches;
+    epoch_result.samples = tally.samples;
     epoch_result.train_loss = tally.loss_sum / static_cast<double>(tally.samples);
     epoch_result.train_accuracy =
         static_cast<double>(tally.correct) / static_cast<double>(tally.samples);

@@ -36,6 +36,7 @@ struct EpochResult {
   std::uint64_t bytes_client_to_server = 0;
   std::uint64_t bytes_server_to_client = 0;
   std::size_t batches = 0;
+  std::size_t samples = 0;
 };
 
 struct TrainingResult {

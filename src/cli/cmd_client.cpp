@@ -1,0 +1,56 @@
+// `hesplit client`: the client role as its own process, connecting to `hesplit server`.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/training_session.hpp"
+#include "net/client_connection.hpp"
+#include "split/plain_client.hpp"
+#include "split/trainer.hpp"
+
+namespace hesplit::cli {
+
+namespace {
+
+struct ClientCommand {
+  DataOptions data;
+  RunOptions run;
+  std::string connect = "127.0.0.1:50051";
+};
+
+void run_client(const ClientCommand& cmd) {
+  if (cmd.run.mode != "plain") throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
+  apply_threads(cmd.run);
+  const LoadedDataset data = load_dataset(cmd.data);
+  const std::filesystem::path run_dir = run_directory(cmd.run);
+  std::filesystem::create_directories(run_dir);
+  nn::ClientFront front(cmd.run.train.seed, cmd.run.train.client_lr);
+  const auto observer = make_progress_observer(cmd.run.exit_after_batches);
+  const split::TrainOptions& t = cmd.run.train;
+  net::ClientConnection connection(cmd.connect, net::NetOptions{});
+  split::PlainRemoteHead head(connection, {t.seed, t.server_lr, nn::kSplitFeatures,
+                                           static_cast<std::int64_t>(data.classes), t.batch_size});
+  const split::TrainingResult result =
+      split::train(front, head, data.dataset, data.classes, t, *observer);
+  connection.close();
+  write_client_outputs(run_dir, cmd.run, data, result, front);
+  print_result(result, run_dir);
+}
+
+}  // namespace
+
+void add_client_command(CLI::App& app) {
+  auto cmd = std::make_shared<ClientCommand>();
+  CLI::App* client = app.add_subcommand(
+      "client", "run the client role of split learning against `hesplit server`");
+  client->add_option("--connect", cmd->connect, "server address (host:port)")
+      ->capture_default_str();
+  client->add_option("--mode", cmd->run.mode, "protocol: plain")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"plain"}));
+  add_data_options(*client, cmd->data);
+  add_run_options(*client, cmd->run);
+  client->callback([cmd] { run_client(*cmd); });
+}
+
+}  // namespace hesplit::cli

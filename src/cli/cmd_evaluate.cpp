@@ -1,0 +1,68 @@
+// `hesplit evaluate --run RUN_DIR`: reloads both halves' checkpoints and measures the test set.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/training_session.hpp"
+#include "nn/server_head.hpp"
+#include "report/run_summary.hpp"
+#include "split/local_head.hpp"
+#include "split/session_server.hpp"
+#include "split/trainer.hpp"
+
+namespace hesplit::cli {
+
+namespace {
+
+struct EvaluateCommand {
+  std::filesystem::path run;
+  std::optional<std::filesystem::path> data;
+};
+
+void run_evaluate(const EvaluateCommand& cmd) {
+  const report::RunSummary summary = report::read_summary_json(cmd.run);
+  DataOptions data_options;
+  data_options.data = cmd.data ? *cmd.data : std::filesystem::path(summary.dataset);
+  const LoadedDataset data = load_dataset(data_options);
+  const nn::ClientFront front = nn::ClientFront::load(cmd.run / split::kClientCheckpoint, 0.0);
+  nn::ServerHead server_head = nn::ServerHead::load(cmd.run / split::kServerCheckpoint, 0.0);
+  if (server_head.classes() != static_cast<std::int64_t>(data.classes)) {
+    throw std::runtime_error(fmt::format("{} has {} classes, the checkpoint {}", data.source,
+                                         data.classes, server_head.classes()));
+  }
+  split::LocalHead head(std::move(server_head), std::nullopt);
+  const split::ConfusionMatrix confusion =
+      split::evaluate(front, head, data.dataset.test, data.classes, 1024);
+
+  std::cout << fmt::format("run {} ({} mode), {} test beats of {}\n", cmd.run.string(),
+                           summary.mode, confusion.total(), data.source);
+  std::cout << fmt::format("test accuracy {:.2f}% (summary.json: {:.2f}%)\n",
+                           100.0 * confusion.accuracy(), 100.0 * summary.test_accuracy);
+  std::cout << "confusion matrix (rows: true class, columns: predicted)\n      ";
+  const auto& names = data.dataset.class_names;
+  const auto name = [&names](std::size_t i) {
+    return i < names.size() ? names[i] : std::to_string(i);
+  };
+  for (std::size_t c = 0; c < data.classes; ++c) std::cout << fmt::format("{:>8}", name(c));
+  std::cout << '\n';
+  for (std::size_t r = 0; r < data.classes; ++r) {
+    std::cout << fmt::format("{:>6}", name(r));
+    for (const std::int64_t count : confusion.counts()[r]) std::cout << fmt::format("{:>8}", count);
+    std::cout << '\n';
+  }
+}
+
+}  // namespace
+
+void add_evaluate_command(CLI::App& app) {
+  auto cmd = std::make_shared<EvaluateCommand>();
+  CLI::App* evaluate =
+      app.add_subcommand("evaluate", "reload a run's checkpoints and measure test accuracy");
+  evaluate->add_option("--run", cmd->run, "run directory (summary.json, *.pt)")->required();
+  evaluate->add_option("--data", cmd->data, "dataset (default: the one summary.json names)");
+  evaluate->callback([cmd] { run_evaluate(*cmd); });
+}
+
+}  // namespace hesplit::cli

@@ -1,0 +1,87 @@
+// `hesplit server`: the server role as its own process. Serves one session by default (the
+// process exits with the session's outcome), or keeps serving with --sessions 0.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/training_session.hpp"
+#include "net/session_server.hpp"
+#include "nn/torch_threads.hpp"
+#include "split/session_server.hpp"
+
+namespace hesplit::cli {
+
+namespace {
+
+struct ServerCommand {
+  std::string listen = "127.0.0.1:50051";
+  std::filesystem::path out = ".";
+  std::size_t sessions = 1;
+  int threads = 1;
+  std::size_t exit_after_batches = 0;
+};
+
+void run_server(const ServerCommand& cmd) {
+  nn::set_torch_threads(cmd.threads);
+  std::filesystem::create_directories(cmd.out);
+  split::ServerOptions options;
+  options.checkpoint_dir = cmd.out;
+  std::size_t batches = 0;
+  if (cmd.exit_after_batches > 0) {
+    options.on_batch = [&batches, limit = cmd.exit_after_batches](const split::BatchId&) {
+      if (++batches >= limit) {
+        std::cerr << "hesplit server: exiting abruptly after " << batches
+                  << " batches (--exit-after-batches)" << std::endl;
+        std::_Exit(75);
+      }
+    };
+  }
+  net::SessionServer server(
+      cmd.listen,
+      [&options](split::Transport& transport) {
+        const split::SessionReport report = split::serve_session(transport, options);
+        std::cerr << "hesplit server: " << report.protocol << " session ended after "
+                  << report.training_batches << " training batches, "
+                  << report.traffic.bytes_received << " B received, " << report.traffic.bytes_sent
+                  << " B sent" << std::endl;
+      },
+      net::NetOptions{});
+  const std::string host = cmd.listen.substr(0, cmd.listen.rfind(':'));
+  // Tests and scripts read the chosen port from this line.
+  std::cout << "hesplit server: listening on " << host << ':' << server.port() << std::endl;
+  for (std::size_t served = 0; cmd.sessions == 0 || served < cmd.sessions; ++served) {
+    const net::SessionOutcome outcome = server.wait_for_session();
+    if (outcome.error && cmd.sessions == 1) std::rethrow_exception(outcome.error);
+    if (outcome.error) {
+      try {
+        std::rethrow_exception(outcome.error);
+      } catch (const std::exception& e) {
+        std::cerr << "hesplit server: session with " << outcome.peer << " failed: " << e.what()
+                  << std::endl;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void add_server_command(CLI::App& app) {
+  auto cmd = std::make_shared<ServerCommand>();
+  CLI::App* server = app.add_subcommand("server", "run the server role of split learning");
+  server->add_option("--listen", cmd->listen, "address to listen on (host:port; port 0: any)")
+      ->capture_default_str();
+  server->add_option("--out", cmd->out, "where the server layer's checkpoint is written")
+      ->capture_default_str();
+  server->add_option("--sessions", cmd->sessions, "sessions to serve before exiting (0: forever)")
+      ->capture_default_str();
+  server->add_option("--threads", cmd->threads, "LibTorch threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  server
+      ->add_option("--exit-after-batches", cmd->exit_after_batches,
+                   "testing aid: end the process abruptly after K training batches")
+      ->group("Testing");
+  server->callback([cmd] { run_server(*cmd); });
+}
+
+}  // namespace hesplit::cli

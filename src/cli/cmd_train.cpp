@@ -1,0 +1,99 @@
+// `hesplit train`: one command for a whole training run. local: both halves in this process;
+// plain: a gRPC server on a loopback port and the client in this process, over a real stream.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/training_session.hpp"
+#include "net/client_connection.hpp"
+#include "net/session_server.hpp"
+#include "nn/server_head.hpp"
+#include "split/local_head.hpp"
+#include "split/plain_client.hpp"
+#include "split/session_server.hpp"
+#include "split/trainer.hpp"
+
+namespace hesplit::cli {
+
+namespace {
+
+struct TrainCommand {
+  DataOptions data;
+  RunOptions run;
+  std::string loopback = "127.0.0.1:0";
+};
+
+split::TrainingResult train_local(const TrainCommand& cmd, const LoadedDataset& data,
+                                  nn::ClientFront& front, const std::filesystem::path& run_dir,
+                                  split::TrainingObserver& observer) {
+  const split::TrainOptions& t = cmd.run.train;
+  split::LocalHead head(nn::ServerHead(nn::kSplitFeatures, static_cast<std::int64_t>(data.classes),
+                                       t.seed, t.server_lr),
+                        run_dir / split::kServerCheckpoint);
+  return split::train(front, head, data.dataset, data.classes, t, observer);
+}
+
+split::TrainingResult train_plain(const TrainCommand& cmd, const LoadedDataset& data,
+                                  nn::ClientFront& front, const std::filesystem::path& run_dir,
+                                  split::TrainingObserver& observer) {
+  const split::TrainOptions& t = cmd.run.train;
+  const net::NetOptions net_options;
+  split::ServerOptions server_options;
+  server_options.checkpoint_dir = run_dir;
+  net::SessionServer server(
+      cmd.loopback,
+      [&server_options](split::Transport& transport) {
+        split::serve_session(transport, server_options);
+      },
+      net_options);
+  const std::string address = "127.0.0.1:" + std::to_string(server.port());
+  split::TrainingResult result;
+  {
+    net::ClientConnection connection(address, net_options);
+    split::PlainRemoteHead head(connection,
+                                {t.seed, t.server_lr, nn::kSplitFeatures,
+                                 static_cast<std::int64_t>(data.classes), t.batch_size});
+    result = split::train(front, head, data.dataset, data.classes, t, observer);
+    connection.close();
+  }
+  const net::SessionOutcome outcome = server.wait_for_session();
+  if (outcome.error) std::rethrow_exception(outcome.error);
+  return result;
+}
+
+void run_train(const TrainCommand& cmd) {
+  if (cmd.run.mode != "local" && cmd.run.mode != "plain") {
+    throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
+  }
+  apply_threads(cmd.run);
+  const LoadedDataset data = load_dataset(cmd.data);
+  const std::filesystem::path run_dir = run_directory(cmd.run);
+  std::filesystem::create_directories(run_dir);
+  nn::ClientFront front(cmd.run.train.seed, cmd.run.train.client_lr);
+  const auto observer = make_progress_observer(cmd.run.exit_after_batches);
+  const split::TrainingResult result = cmd.run.mode == "local"
+                                           ? train_local(cmd, data, front, run_dir, *observer)
+                                           : train_plain(cmd, data, front, run_dir, *observer);
+  write_client_outputs(run_dir, cmd.run, data, result, front);
+  print_result(result, run_dir);
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto cmd = std::make_shared<TrainCommand>();
+  CLI::App* train = app.add_subcommand(
+      "train", "train the ECG model: local (one process) or plain split learning over gRPC");
+  train->add_option("--mode", cmd->run.mode, "local | plain")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"local", "plain"}));
+  add_data_options(*train, cmd->data);
+  add_run_options(*train, cmd->run);
+  train
+      ->add_option("--loopback", cmd->loopback,
+                   "plain: address of the in-process server (port 0: any free port)")
+      ->capture_default_str();
+  train->callback([cmd] { run_train(*cmd); });
+}
+
+}  // namespace hesplit::cli

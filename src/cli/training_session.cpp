@@ -1,0 +1,200 @@
+#include "cli/training_session.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+#include "ecg/prepare.hpp"
+#include "nn/torch_threads.hpp"
+#include "report/progress.hpp"
+#include "split/session_server.hpp"
+#include "split/trainer.hpp"
+
+namespace hesplit::cli {
+
+namespace {
+
+// report::Progress can be neither copied nor moved; this holder builds it in place.
+struct ProgressHolder {
+  report::Progress progress;
+  template <typename Make>
+  explicit ProgressHolder(Make make) : progress(make()) {}
+};
+
+class ProgressObserver final : public split::TrainingObserver {
+ public:
+  explicit ProgressObserver(std::size_t exit_after_batches)
+      : exit_after_batches_(exit_after_batches) {}
+
+  void on_batch(const split::BatchProgress& p) override {
+    if (!current_ || p.batch == 1) {
+      const std::string label = fmt::format("epoch {}/{}", p.epoch, p.epochs);
+      current_ = std::make_unique<ProgressHolder>(
+          [&] { return report::Progress::on_stderr(label, p.batches); });
+    }
+    current_->progress.update(p.batch - 1, p.samples, p.running_loss, p.running_accuracy);
+    ++batches_done_;
+    if (exit_after_batches_ > 0 && batches_done_ >= exit_after_batches_) {
+      std::cerr << "hesplit: exiting abruptly after " << batches_done_
+                << " batches (--exit-after-batches)" << std::endl;
+      std::_Exit(75);
+    }
+  }
+
+  void on_epoch(const split::EpochResult& result) override {
+    if (!current_) return;
+    current_->progress.finish(static_cast<std::uint64_t>(result.samples), result.train_loss,
+                              result.train_accuracy,
+                              fmt::format("test acc {:.2f}%", 100.0 * result.test_accuracy));
+    current_.reset();
+  }
+
+ private:
+  std::size_t exit_after_batches_;
+  std::size_t batches_done_ = 0;
+  std::unique_ptr<ProgressHolder> current_;
+};
+
+std::string utc_stamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &parts);
+  return text;
+}
+
+}  // namespace
+
+void add_data_options(CLI::App& command, DataOptions& options) {
+  command.add_option("--data", options.data,
+                     "beat dataset (HDF5, DATA.md layout); default: the paper split, prepared "
+                     "from --mitdb on first use and cached");
+  command.add_option("--mitdb", options.mitdb, "MIT-BIH folder used when --data is absent")
+      ->capture_default_str();
+  command.add_option("--cache", options.cache, "where the default paper split is cached")
+      ->capture_default_str();
+}
+
+void add_run_options(CLI::App& command, RunOptions& options) {
+  split::TrainOptions& t = options.train;
+  command.add_option("--epochs", t.epochs, "training epochs")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  command.add_option("--batch", t.batch_size, "samples per batch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
+  command.add_option("--seed", t.seed, "seed of the weight initialisation")->capture_default_str();
+  command.add_option("--client-lr", t.client_lr, "Adam learning rate of the client front")
+      ->capture_default_str();
+  command.add_option("--server-lr", t.server_lr, "SGD learning rate of the server layer")
+      ->capture_default_str();
+  command
+      .add_option("--max-batches", t.max_batches,
+                  "stop each epoch after K batches (0: whole epoch)")
+      ->capture_default_str();
+  command.add_option("--threads", options.threads, "LibTorch threads per process")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  command.add_option("--out", options.out, "run directory (default runs/<mode>-seed<S>-<time>)");
+  command
+      .add_option("--exit-after-batches", options.exit_after_batches,
+                  "testing aid: end the process abruptly after K training batches")
+      ->group("Testing");
+}
+
+LoadedDataset load_dataset(const DataOptions& options) {
+  LoadedDataset loaded;
+  if (options.data) {
+    loaded.source = options.data->string();
+    loaded.dataset = ecg::read_beat_dataset(*options.data);
+  } else if (std::filesystem::exists(options.cache)) {
+    loaded.source = options.cache.string();
+    loaded.dataset = ecg::read_beat_dataset(options.cache);
+  } else {
+    if (!std::filesystem::exists(options.mitdb / "100.hea")) {
+      throw ecg::DatasetError("no --data given and no MIT-BIH records in " +
+                              options.mitdb.string() + " to prepare the default paper split from");
+    }
+    std::cerr << "hesplit: preparing the paper split from " << options.mitdb.string() << " into "
+              << options.cache.string() << " (once)" << std::endl;
+    ecg::PrepareOptions prepare;
+    prepare.mitdb_dir = options.mitdb;
+    prepare.split = ecg::SplitKind::kPaper;
+    prepare.classes = ecg::ClassScheme::kNlrav;
+    prepare.seed = 0;
+    loaded.dataset = ecg::prepare_dataset(prepare);
+    if (options.cache.has_parent_path())
+      std::filesystem::create_directories(options.cache.parent_path());
+    ecg::write_beat_dataset(options.cache, loaded.dataset);
+    loaded.source = options.cache.string();
+  }
+  loaded.classes = split::checked_class_count(loaded.dataset, loaded.source);
+  return loaded;
+}
+
+std::filesystem::path run_directory(const RunOptions& options) {
+  if (options.out) return *options.out;
+  return std::filesystem::path("runs") /
+         fmt::format("{}-seed{}-{}", options.mode, options.train.seed, utc_stamp());
+}
+
+std::unique_ptr<split::TrainingObserver> make_progress_observer(std::size_t exit_after_batches) {
+  return std::make_unique<ProgressObserver>(exit_after_batches);
+}
+
+void apply_threads(const RunOptions& options) { nn::set_torch_threads(options.threads); }
+
+void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions& options,
+                          const LoadedDataset& data, const split::TrainingResult& result,
+                          const nn::ClientFront& front) {
+  std::filesystem::create_directories(run_dir);
+  front.save(run_dir / split::kClientCheckpoint);
+  report::RunSummary summary;
+  summary.mode = options.mode;
+  summary.seed = options.train.seed;
+  summary.batch_size = static_cast<int>(options.train.batch_size);
+  summary.dataset = data.source;
+  for (const split::EpochResult& e : result.epochs) {
+    report::EpochMetrics m;
+    m.epoch = e.epoch;
+    m.train_loss = e.train_loss;
+    m.train_accuracy = e.train_accuracy;
+    m.test_accuracy = e.test_accuracy;
+    m.seconds = e.seconds;
+    m.bytes_client_to_server = e.bytes_client_to_server;
+    m.bytes_server_to_client = e.bytes_server_to_client;
+    m.batches = e.batches;
+    m.samples = e.samples;
+    summary.epochs.push_back(m);
+  }
+  summary.test_accuracy = result.test_accuracy;
+  summary.confusion_matrix = result.confusion_matrix;
+  summary.class_names = data.dataset.class_names;
+  summary.client_lr = options.train.client_lr;
+  summary.server_lr = options.train.server_lr;
+  summary.train_samples = data.dataset.train.size();
+  summary.test_samples = data.dataset.test.size();
+  if (options.train.max_batches > 0) summary.max_batches = options.train.max_batches;
+  summary.threads = options.threads;
+  summary.hesplit_version = HESPLIT_VERSION;
+  report::write_run_outputs(run_dir, summary);
+}
+
+void print_result(const split::TrainingResult& result, const std::filesystem::path& run_dir) {
+  for (const split::EpochResult& e : result.epochs) {
+    std::cout << fmt::format(
+        "epoch {:>3}  loss {:.4f}  train acc {:.2f}%  test acc {:.2f}%  {:.2f} s  {} B up  {} B "
+        "down\n",
+        e.epoch, e.train_loss, 100.0 * e.train_accuracy, 100.0 * e.test_accuracy, e.seconds,
+        e.bytes_client_to_server, e.bytes_server_to_client);
+  }
+  std::cout << fmt::format("test accuracy {:.2f}%  run: {}\n", 100.0 * result.test_accuracy,
+                           run_dir.string());
+}
+
+}  // namespace hesplit::cli

@@ -1,0 +1,65 @@
+#pragma once
+// Shared wiring of the training commands (train, client, server, evaluate): dataset choice,
+// training options, progress display, and the run's output files via the report layer.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ecg/beat_dataset.hpp"
+#include "nn/client_front.hpp"
+#include "report/run_summary.hpp"
+#include "split/training_types.hpp"
+
+namespace hesplit::cli {
+
+// The default of `hesplit train --mode` (one constant: it becomes "sealed" with the HE protocols).
+inline constexpr const char* kDefaultTrainMode = "plain";
+
+struct DataOptions {
+  std::optional<std::filesystem::path> data;   // --data FILE.h5
+  std::filesystem::path mitdb = "data/mitdb";  // used when --data is absent
+  std::filesystem::path cache = "data/paper-nlrav-seed0.h5";
+};
+
+struct RunOptions {
+  std::string mode = kDefaultTrainMode;
+  split::TrainOptions train;
+  std::optional<std::filesystem::path> out;  // RUN_DIR
+  int threads = 1;
+  std::size_t exit_after_batches = 0;  // fault injection for tests: _Exit after K batches
+};
+
+void add_data_options(CLI::App& command, DataOptions& options);
+// --epochs --batch --seed --server-lr --client-lr --max-batches --threads --out and the testing aid
+// --exit-after-batches.
+void add_run_options(CLI::App& command, RunOptions& options);
+
+struct LoadedDataset {
+  ecg::BeatDataset dataset;
+  std::string source;  // file it came from
+  std::size_t classes = 0;
+};
+// --data if given, else the cached default paper split (prepared from the MIT-BIH folder on first
+// use). Throws ecg::DatasetError naming the file for missing or malformed datasets.
+LoadedDataset load_dataset(const DataOptions& options);
+
+// The run directory: --out, else runs/<mode>-seed<seed>-<UTC time>.
+std::filesystem::path run_directory(const RunOptions& options);
+
+// Progress bar on a terminal, log lines otherwise (report::Progress), plus fault injection.
+std::unique_ptr<split::TrainingObserver> make_progress_observer(std::size_t exit_after_batches);
+
+// Applies --threads to LibTorch.
+void apply_threads(const RunOptions& options);
+
+// summary.json, metrics.csv, report.html and the client checkpoint in `run_dir`.
+void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions& options,
+                          const LoadedDataset& data, const split::TrainingResult& result,
+                          const nn::ClientFront& front);
+
+// One line per epoch and the final accuracy, on stdout.
+void print_result(const split::TrainingResult& result, const std::filesystem::path& run_dir);
+
+}  // namespace hesplit::cli
