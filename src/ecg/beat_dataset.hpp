@@ -9,14 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "extraction_settings.hpp"
+
 namespace hesplit::ecg {
 
 inline constexpr std::size_t kBeatLength = 128;
 
 // One side of a split: n beats of kBeatLength samples each, row-major.
 struct BeatSet {
-  std::vector<float> x;            // n * kBeatLength
-  std::vector<std::int64_t> y;     // n labels, 0 .. classes-1
+  std::vector<float> x;              // n * kBeatLength
+  std::vector<std::int64_t> y;       // n labels, 0 .. classes-1
   std::vector<std::int32_t> record;  // n MIT-BIH record numbers (e.g. 100)
   std::vector<std::int64_t> r_peak;  // n annotation sample indices in the record
   std::size_t size() const { return y.size(); }
@@ -25,9 +27,10 @@ struct BeatSet {
 struct BeatDataset {
   BeatSet train;
   BeatSet test;
-  std::string split;                     // paper | beats | patients | all
+  std::string split;  // paper | beats | patients | all
   std::uint64_t seed = 0;
   std::vector<std::string> class_names;  // e.g. {"N","L","R","A","V"}
+  ExtractionSettings extraction;         // how the beats were cut (HDF5 attributes)
 };
 
 // Raised for missing, malformed or inconsistent dataset files; the message names the file.
@@ -36,7 +39,14 @@ class DatasetError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Writes the whole dataset (to FILE.tmp, then renamed over FILE). Throws DatasetError.
+// HDF5 (Debian's serial build) is not thread-safe: call from one thread at a time.
 void write_beat_dataset(const std::filesystem::path& file, const BeatDataset& dataset);
+
+// Reads and validates a dataset: shapes (n,1,128) / (n,), element classes (float / integer),
+// labels in 0 .. classes-1, finite samples. Files in the reference's layout (no record_* /
+// r_peak_* arrays, no attributes) are accepted: record is then 0 and r_peak -1 for every beat,
+// the classes default to N,L,R,A,V and the split to "unknown". Throws DatasetError naming the file.
 BeatDataset read_beat_dataset(const std::filesystem::path& file);
 
 }  // namespace hesplit::ecg
