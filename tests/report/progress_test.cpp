@@ -1,0 +1,183 @@
+#include "report/progress.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace hesplit::report {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Time moves only when the test says so.
+struct FakeClock {
+  std::chrono::steady_clock::time_point now{};
+  ProgressClock function() {
+    return [this] { return now; };
+  }
+};
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(ProgressTerminal, RedrawsOneLineWithRateEtaLossAndAccuracy) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 2/10", 10, out, /*is_terminal=*/true, clock.function());
+  clock.now += 3s;
+  progress.update(2, 12, 0.5, 0.75);  // 3 of 10 batches after 3 s: 7 s left
+  const std::string line = out.str();
+  EXPECT_EQ(line.front(), '\r');
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_NE(line.find("epoch 2/10"), std::string::npos) << line;
+  EXPECT_NE(line.find("[=======>"), std::string::npos) << line;  // 3/10 of 24 columns
+  EXPECT_NE(line.find("batch 3/10"), std::string::npos) << line;
+  EXPECT_NE(line.find("4.0 samples/s"), std::string::npos) << line;
+  EXPECT_NE(line.find("ETA 0:07"), std::string::npos) << line;
+  EXPECT_NE(line.find("loss 0.5000"), std::string::npos) << line;
+  EXPECT_NE(line.find("acc 75.00%"), std::string::npos) << line;
+  EXPECT_NE(line.find("\x1b[K"), std::string::npos);  // clears leftovers of longer lines
+}
+
+TEST(ProgressTerminal, AtMostTenRedrawsPerSecondButTheLastBatchAlwaysShows) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 1/1", 1000, out, true, clock.function());
+  for (std::size_t b = 0; b < 1000; ++b) {
+    clock.now += 1ms;
+    progress.update(b, 4 * (b + 1), 0.3, 0.9);
+  }
+  // Draws at 1 ms, 101 ms, ..., 901 ms (10), plus the last batch at 1000 ms.
+  EXPECT_EQ(count(out.str(), "\r"), 11u);
+  const std::string last = out.str().substr(out.str().rfind('\r'));
+  EXPECT_NE(last.find("batch 1000/1000"), std::string::npos) << last;
+  EXPECT_NE(last.find("ETA 0:00"), std::string::npos) << last;
+  EXPECT_NE(last.find("4000 samples/s"), std::string::npos) << last;
+}
+
+TEST(ProgressTerminal, FinishEndsTheLineOnceWithTheSuffix) {
+  FakeClock clock;
+  std::ostringstream out;
+  {
+    Progress progress("epoch 1/3", 4, out, true, clock.function());
+    for (std::size_t b = 0; b < 4; ++b) {
+      clock.now += 500ms;
+      progress.update(b, 16 * (b + 1), 0.4, 0.8);
+    }
+    progress.finish(64, 0.35, 0.8125, "test acc 79.00%");
+    progress.finish(64, 0.35, 0.8125, "again");  // ignored
+  }                                              // no extra newline from the destructor
+  const std::string text = out.str();
+  EXPECT_EQ(count(text, "\n"), 1u);
+  EXPECT_EQ(text.back(), '\n');
+  const std::string final_line = text.substr(text.rfind('\r') + 1);
+  EXPECT_NE(final_line.find("epoch 1/3: 4 batches, 64 samples in 0:02 (32.0 samples/s)"),
+            std::string::npos)
+      << final_line;
+  EXPECT_NE(final_line.find("loss 0.3500  acc 81.25%  test acc 79.00%"), std::string::npos)
+      << final_line;
+  EXPECT_EQ(text.find("again"), std::string::npos);
+}
+
+TEST(ProgressTerminal, AbandonedLineIsEndedByTheDestructor) {
+  FakeClock clock;
+  std::ostringstream out;
+  {
+    Progress progress("epoch 1/1", 10, out, true, clock.function());
+    progress.update(0, 4, 1.0, 0.25);
+  }
+  EXPECT_EQ(out.str().back(), '\n');
+}
+
+TEST(ProgressTerminal, LinesAreTruncatedToTheTerminalWidth) {
+  FakeClock clock;
+  std::ostringstream out;
+  ProgressOptions options;
+  options.line_width = 40;
+  Progress progress("a rather long label for this epoch", 10, out, true, clock.function(), options);
+  progress.update(0, 4, 1.0, 0.25);
+  const std::string text = out.str();
+  const std::string visible = text.substr(1, text.find("\x1b[K") - 1);
+  EXPECT_EQ(visible.size(), 39u) << visible;
+}
+
+TEST(ProgressTerminal, LongEtaUsesHours) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 1/10", 10001, out, true, clock.function());
+  clock.now += 1s;
+  progress.update(0, 4, 1.0, 0.25);  // 10,000 batches left at 1 s each
+  EXPECT_NE(out.str().find("ETA 2:46:40"), std::string::npos) << out.str();
+}
+
+TEST(ProgressPlain, OneLineEveryTenthAndAFinalLine) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 3/10", 100, out, /*is_terminal=*/false, clock.function());
+  for (std::size_t b = 0; b < 100; ++b) {
+    clock.now += 100ms;
+    progress.update(b, 4 * (b + 1), 0.2, 0.9);
+  }
+  progress.finish(400, 0.2, 0.9);
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 10u) << out.str();  // 10%, ..., 90%, then the final line
+  EXPECT_EQ(out.str().find('\r'), std::string::npos);
+  EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
+  EXPECT_EQ(lines[0].rfind("epoch 3/10: batch 10/100 (10%)", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find("40.0 samples/s"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("ETA 0:09"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[8].rfind("epoch 3/10: batch 90/100 (90%)", 0), 0u) << lines[8];
+  EXPECT_EQ(lines[9].rfind("epoch 3/10: 100 batches, 400 samples in 0:10", 0), 0u) << lines[9];
+}
+
+TEST(ProgressPlain, SlowEpochsAlsoLogEveryThirtySeconds) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 1/1", 1000, out, false, clock.function());
+  for (std::size_t b = 0; b < 100; ++b) {
+    clock.now += 1s;
+    progress.update(b, b + 1, 0.2, 0.9);
+  }
+  // Heartbeats at 30, 60 and 90 s, the 10% milestone at batch 100.
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 4u) << out.str();
+  EXPECT_EQ(lines[0].rfind("epoch 1/1: batch 30/1000 (3%)", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[3].rfind("epoch 1/1: batch 100/1000 (10%)", 0), 0u) << lines[3];
+  EXPECT_NE(lines[3].find("ETA 15:00"), std::string::npos) << lines[3];
+}
+
+TEST(ProgressPlain, UnknownTotalLogsByTimeOnly) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 1/1", 0, out, false, clock.function());
+  for (std::size_t b = 0; b < 61; ++b) {
+    clock.now += 1s;
+    progress.update(b, b + 1, 0.2, 0.9);
+  }
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 2u) << out.str();
+  EXPECT_EQ(lines[0].rfind("epoch 1/1: batch 30  ", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find("ETA ?"), std::string::npos) << lines[0];
+}
+
+TEST(ProgressPlain, TinyEpochsStillGetTheirFinalLine) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 1/1", 1, out, false, clock.function());
+  progress.update(0, 4, 0.7, 0.5);
+  progress.finish(4, 0.7, 0.5);
+  EXPECT_EQ(lines_of(out.str()).size(), 1u) << out.str();
+}
+
+}  // namespace
+}  // namespace hesplit::report
