@@ -75,6 +75,18 @@ std::string class_name(const RunSummary& s, std::size_t i) {
   return i < s.class_names.size() ? s.class_names[i] : fmt::format("class {}", i);
 }
 
+// Axis ticks are round numbers: "350 MB", not "350.0 MB".
+std::string format_bytes_tick(double v) {
+  std::string text = format_bytes(v);
+  const auto dot = text.find('.');
+  if (dot == std::string::npos) return text;
+  const auto space = text.find(' ', dot);
+  auto end = space;
+  while (end > dot + 1 && text[end - 1] == '0') --end;
+  if (end == dot + 1) end = dot;  // drop the point as well
+  return text.erase(end, space - end);
+}
+
 std::string percent_label(double v) { return fmt::format("{:.4g}%", 100.0 * v); }
 std::string loss_label(double v) { return fmt::format("{:.4g}", v); }
 
@@ -182,7 +194,8 @@ std::string cost_charts(const RunSummary& s) {
                     .x_values = epoch_numbers(s),
                     .series = {{"training time", kGreen,
                                 column(s, [](const EpochMetrics& m) { return m.seconds; })}},
-                    .format_value = format_duration};
+                    .format_value = format_duration,
+                    .format_tick = [](double v) { return fmt::format("{:g} s", v); }};
   std::string out =
       "<h2>Time and traffic per epoch</h2>\n<div class=\"charts\">\n" + bar_chart_svg(seconds);
   const bool any_traffic = std::any_of(s.epochs.begin(), s.epochs.end(), [](const EpochMetrics& m) {
@@ -202,7 +215,8 @@ std::string cost_charts(const RunSummary& s) {
                                        [](const EpochMetrics& m) {
                                          return static_cast<double>(m.bytes_server_to_client);
                                        })}},
-                    .format_value = [](double v) { return format_bytes(v); }};
+                    .format_value = [](double v) { return format_bytes(v); },
+                    .format_tick = format_bytes_tick};
     out += bar_chart_svg(bytes);
   }
   out += "</div>\n";

@@ -30,48 +30,48 @@ struct EpochMetrics {
   std::uint64_t bytes_client_to_server = 0;  // serialized message bytes, 0 for `local`
   std::uint64_t bytes_server_to_client = 0;
   // Optional figures; written to JSON/CSV/HTML only when set.
-  std::optional<double> test_loss;
-  std::optional<std::uint64_t> batches;           // batches trained this epoch
-  std::optional<std::uint64_t> samples;           // training samples seen this epoch
-  std::optional<std::uint64_t> key_switches;      // HE modes: rotations + relinearisations
-  std::optional<std::uint64_t> rotations;         // HE modes
-  std::optional<std::uint64_t> relinearizations;  // HE modes
+  std::optional<double> test_loss{};
+  std::optional<std::uint64_t> batches{};           // batches trained this epoch
+  std::optional<std::uint64_t> samples{};           // training samples seen this epoch
+  std::optional<std::uint64_t> key_switches{};      // HE modes: rotations + relinearisations
+  std::optional<std::uint64_t> rotations{};         // HE modes
+  std::optional<std::uint64_t> relinearizations{};  // HE modes
   // Further per-epoch keys (a JSON object, or null for none); unknown keys land here on reading.
-  nlohmann::json extra;
+  nlohmann::json extra{};
 };
 
 // CKKS parameters of an HE run (issue 7: "ckks": {preset, N, moduli bits, scale, security_bits}).
 struct CkksInfo {
-  std::string preset;
+  std::string preset{};
   std::uint64_t ring_dimension = 0;  // JSON key "N"
-  std::vector<int> moduli_bits;  // bit sizes of the ciphertext primes, then the special prime(s)
-  double scale = 0.0;            // the encoding scale itself (e.g. 2^40), not its log
+  std::vector<int> moduli_bits{};  // bit sizes of the ciphertext primes, then the special prime(s)
+  double scale = 0.0;              // the encoding scale itself (e.g. 2^40), not its log
   int security_bits = 0;
 };
 
 struct RunSummary {
-  std::string mode;  // local | plain | paper | sealed
+  std::string mode{};  // local | plain | paper | sealed
   std::uint64_t seed = 0;
   int batch_size = 0;
-  std::string dataset;  // the dataset file or split name the run used
-  std::vector<EpochMetrics> epochs;
+  std::string dataset{};  // the dataset file or split name the run used
+  std::vector<EpochMetrics> epochs{};
   double test_accuracy = 0.0;  // final, fraction in [0, 1]
   // confusion_matrix[true_class][predicted_class] = count on the test set after the last epoch.
-  std::vector<std::vector<std::int64_t>> confusion_matrix;
-  std::vector<std::string> class_names;  // same order as the matrix rows; may be empty
+  std::vector<std::vector<std::int64_t>> confusion_matrix{};
+  std::vector<std::string> class_names{};  // same order as the matrix rows; may be empty
   // Optional run facts; written only when set.
-  std::optional<CkksInfo> ckks;
-  std::optional<std::string> server_layer;  // sealed: encrypted | frozen
-  std::optional<double> client_lr;
-  std::optional<double> server_lr;
-  std::optional<std::uint64_t> train_samples;
-  std::optional<std::uint64_t> test_samples;
-  std::optional<std::uint64_t> max_batches;
-  std::optional<int> threads;
-  std::optional<std::string> hesplit_version;
+  std::optional<CkksInfo> ckks{};
+  std::optional<std::string> server_layer{};  // sealed: encrypted | frozen
+  std::optional<double> client_lr{};
+  std::optional<double> server_lr{};
+  std::optional<std::uint64_t> train_samples{};
+  std::optional<std::uint64_t> test_samples{};
+  std::optional<std::uint64_t> max_batches{};
+  std::optional<int> threads{};
+  std::optional<std::string> hesplit_version{};
   // Any further top-level keys (must be a JSON object, or null for none). On reading, every key the
   // schema does not know lands here, so read -> write keeps it.
-  nlohmann::json extra;
+  nlohmann::json extra{};
 };
 
 // Error reading a run's files; what() names the file and, where it applies, the field (e.g.

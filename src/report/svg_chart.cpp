@@ -14,7 +14,8 @@ namespace hesplit::report {
 namespace {
 
 // Space around the plot area for the title, legend and tick labels.
-constexpr double kLeft = 66, kRight = 18, kTop = 54, kBottom = 46;
+// The left margin grows with the widest tick label (see frame_for).
+constexpr double kRight = 18, kTop = 54, kBottom = 46, kLegendLeft = 66;
 constexpr double kCharWidth = 6.6;  // rough width of one 12px character, for laying out legends
 
 struct Frame {
@@ -27,6 +28,10 @@ std::string default_format(double v) { return fmt::format("{:g}", v); }
 
 std::string format_value(const ChartSpec& spec, double v) {
   return spec.format_value ? spec.format_value(v) : default_format(v);
+}
+
+std::string format_tick(const ChartSpec& spec, double v) {
+  return spec.format_tick ? spec.format_tick(v) : format_value(spec, v);
 }
 
 // Finite data range, widened where needed so that a flat series still gets an axis.
@@ -65,7 +70,11 @@ std::pair<Frame, std::vector<double>> frame_for(const ChartSpec& spec) {
   if (axis_high <= axis_low) axis_high = axis_low + 1.0;
   const double eps = (axis_high - axis_low) * 1e-9;
   std::erase_if(ticks, [&](double t) { return t < axis_low - eps || t > axis_high + eps; });
-  const Frame frame{kLeft,    kTop,     spec.width - kLeft - kRight, spec.height - kTop - kBottom,
+  std::size_t widest = 0;
+  for (const double t : ticks) widest = std::max(widest, format_tick(spec, t).size());
+  // Room for the rotated axis title (about 24 px), the labels, and a 6 px gap to the axis.
+  const double left = std::max(52.0, 32.0 + kCharWidth * static_cast<double>(widest));
+  const Frame frame{left,     kTop,     spec.width - left - kRight, spec.height - kTop - kBottom,
                     axis_low, axis_high};
   return {frame, ticks};
 }
@@ -88,7 +97,7 @@ std::string open_svg(const ChartSpec& spec) {
 
 std::string legend(const ChartSpec& spec) {
   std::string out;
-  double x = kLeft;
+  double x = kLegendLeft;
   for (const auto& s : spec.series) {
     out += fmt::format(
         "<rect x=\"{:.1f}\" y=\"32\" width=\"14\" height=\"10\" rx=\"2\" fill=\"{}\"/>"
@@ -106,7 +115,7 @@ std::string y_axis(const ChartSpec& spec, const Frame& f, const std::vector<doub
     out += fmt::format(
         "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#e4e7eb\"/>"
         "<text x=\"{3:.1f}\" y=\"{4:.1f}\" text-anchor=\"end\" fill=\"#52606d\">{5}</text>\n",
-        f.left, f.left + f.width, y, f.left - 6, y + 4, html_escape(format_value(spec, t)));
+        f.left, f.left + f.width, y, f.left - 6, y + 4, html_escape(format_tick(spec, t)));
   }
   out += fmt::format(
       "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" stroke=\"#9aa5b1\"/>"

@@ -19,7 +19,8 @@ struct ChartSpec {
   std::string y_label;        // shown along the y axis
   std::vector<int> x_values;  // the epochs
   std::vector<ChartSeries> series;
-  std::function<std::string(double)> format_value;  // tick labels and tooltips
+  std::function<std::string(double)> format_value{};  // tooltips (and ticks unless format_tick)
+  std::function<std::string(double)> format_tick{};   // y-axis tick labels, shorter if wanted
   double y_min_limit = -1e300;  // the axis never extends below / above these (accuracy: 0, 1)
   double y_max_limit = 1e300;
   bool y_from_zero = false;  // bars, and quantities where the zero matters

@@ -246,3 +246,21 @@ TEST(SummaryJsonErrors, BadCkksBlockIsNamed) {
 
 }  // namespace
 }  // namespace hesplit::report
+
+namespace hesplit::report {
+namespace {
+
+// Callers build records with designated initializers; under -Wextra -Werror that only compiles
+// when every field has a default member initializer, so this test pins it.
+TEST(SummaryStructs, DesignatedInitializersLeaveOptionalsUnset) {
+  const EpochMetrics e{.epoch = 3, .train_loss = 0.1, .train_accuracy = 0.9, .seconds = 2.0};
+  EXPECT_FALSE(e.key_switches.has_value());
+  EXPECT_TRUE(e.extra.is_null());
+  const RunSummary s{.mode = "plain", .seed = 1, .batch_size = 4, .dataset = "d", .epochs = {e}};
+  EXPECT_FALSE(s.ckks.has_value());
+  EXPECT_TRUE(s.extra.is_null());
+  EXPECT_EQ(summary_to_json(s)["epochs"][0]["epoch"], 3);
+}
+
+}  // namespace
+}  // namespace hesplit::report
