@@ -1,0 +1,173 @@
+// The plain protocol over real gRPC streams (server and client in threads of this process).
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "beat_fixture.hpp"
+#include "net/client_connection.hpp"
+#include "net/session_server.hpp"
+#include "nn/server_head.hpp"
+#include "split/local_head.hpp"
+#include "split/plain_client.hpp"
+#include "split/session_server.hpp"
+#include "split/trainer.hpp"
+#include "test_data.hpp"
+
+namespace hesplit::net {
+namespace {
+
+using split::Message;
+using split::MessageKind;
+
+std::string loopback(const SessionServer& server) {
+  return "127.0.0.1:" + std::to_string(server.port());
+}
+
+template <typename Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::string outcome_error(const SessionOutcome& outcome) {
+  return error_of([&] {
+    if (outcome.error) std::rethrow_exception(outcome.error);
+  });
+}
+
+split::HeadParams params_for(const split::TrainOptions& options) {
+  return {options.seed, options.server_lr, nn::kSplitFeatures, 5, options.batch_size};
+}
+
+TEST(PlainOverGrpc, MatchesLocalBitForBitAndCountsBytes) {
+  const ecg::BeatDataset data = test::synthetic_dataset(90, 40);
+  split::TrainOptions options;
+  options.epochs = 2;
+  options.batch_size = 4;
+  options.eval_chunk = 16;
+  split::TrainingObserver observer;
+
+  nn::ClientFront local_front(options.seed, options.client_lr);
+  split::LocalHead local_head(
+      nn::ServerHead(nn::kSplitFeatures, 5, options.seed, options.server_lr), std::nullopt);
+  const split::TrainingResult local =
+      split::train(local_front, local_head, data, 5, options, observer);
+
+  const auto dir = test::scratch_dir("net_plain");
+  split::ServerOptions server_options;
+  server_options.checkpoint_dir = dir;
+  SessionServer server(
+      "127.0.0.1:0", [&](split::Transport& t) { split::serve_session(t, server_options); },
+      NetOptions{});
+  nn::ClientFront front(options.seed, options.client_lr);
+  split::TrainingResult plain;
+  {
+    ClientConnection connection(loopback(server), NetOptions{});
+    split::PlainRemoteHead head(connection, params_for(options));
+    plain = split::train(front, head, data, 5, options, observer);
+    connection.close();
+  }
+  const SessionOutcome outcome = server.wait_for_session();
+  EXPECT_FALSE(outcome.error) << outcome_error(outcome);
+
+  ASSERT_EQ(plain.epochs.size(), local.epochs.size());
+  for (std::size_t e = 0; e < plain.epochs.size(); ++e) {
+    EXPECT_EQ(plain.epochs[e].train_loss, local.epochs[e].train_loss);
+    EXPECT_EQ(plain.epochs[e].train_accuracy, local.epochs[e].train_accuracy);
+    EXPECT_EQ(plain.epochs[e].test_accuracy, local.epochs[e].test_accuracy);
+    // At least the float payloads: A up (23 batches x 4 x 256), G up, Z and dL/dA down.
+    EXPECT_GT(plain.epochs[e].bytes_client_to_server, 90u * (256 + 5) * 4);
+    EXPECT_GT(plain.epochs[e].bytes_server_to_client, 90u * (256 + 5) * 4);
+  }
+  EXPECT_EQ(plain.confusion_matrix, local.confusion_matrix);
+  EXPECT_TRUE(std::filesystem::exists(dir / split::kServerCheckpoint));
+  // The server's saved layer is the one the client trained against.
+  split::LocalHead reloaded(nn::ServerHead::load(dir / split::kServerCheckpoint, 0.0),
+                            std::nullopt);
+  EXPECT_EQ(split::evaluate(front, reloaded, data.test, 5, 16).accuracy(), plain.test_accuracy);
+}
+
+TEST(PlainOverGrpc, PortInUseIsAClearError) {
+  SessionServer first(
+      "127.0.0.1:0", [](split::Transport&) {}, NetOptions{});
+  const std::string message = error_of([&] {
+    SessionServer second(
+        loopback(first), [](split::Transport&) {}, NetOptions{});
+  });
+  EXPECT_NE(message.find("in use"), std::string::npos) << message;
+  EXPECT_NE(message.find(std::to_string(first.port())), std::string::npos) << message;
+}
+
+TEST(PlainOverGrpc, NoServerIsAClearError) {
+  std::string address;
+  {
+    SessionServer gone(
+        "127.0.0.1:0", [](split::Transport&) {}, NetOptions{});
+    address = loopback(gone);
+  }
+  NetOptions options;
+  options.connect_timeout = std::chrono::milliseconds(300);
+  const std::string message = error_of([&] { ClientConnection connection(address, options); });
+  EXPECT_NE(message.find("cannot connect"), std::string::npos) << message;
+  EXPECT_NE(message.find(address), std::string::npos) << message;
+}
+
+TEST(PlainOverGrpc, ServerSideErrorsReachTheClient) {
+  SessionServer server(
+      "127.0.0.1:0", [](split::Transport& t) { split::serve_session(t, split::ServerOptions{}); },
+      NetOptions{});
+  ClientConnection connection(loopback(server), NetOptions{});
+  connection.send(
+      Message{MessageKind::kHello, 0, 0, {{"protocol", "nope"}, {"wire_version", "1"}}, {}, {}});
+  const std::string message = error_of([&] { connection.receive(); });
+  EXPECT_NE(message.find("unknown protocol \"nope\""), std::string::npos) << message;
+  EXPECT_NE(outcome_error(server.wait_for_session()).find("unknown protocol"), std::string::npos);
+}
+
+TEST(PlainOverGrpc, WrongShapesAreRefusedByTheServer) {
+  SessionServer server(
+      "127.0.0.1:0", [](split::Transport& t) { split::serve_session(t, split::ServerOptions{}); },
+      NetOptions{});
+  ClientConnection connection(loopback(server), NetOptions{});
+  split::PlainRemoteHead head(connection, split::HeadParams{});
+  const std::string message = error_of([&] {
+    head.forward({1, 0}, nn::FloatTensor{{2, 100}, std::vector<float>(200)});
+  });
+  EXPECT_NE(message.find("activations (epoch 1, batch 0)"), std::string::npos) << message;
+  server.wait_for_session();
+}
+
+TEST(PlainOverGrpc, ClientVanishingMidEpochIsReportedByTheServer) {
+  SessionServer server(
+      "127.0.0.1:0", [](split::Transport& t) { split::serve_session(t, split::ServerOptions{}); },
+      NetOptions{});
+  {
+    ClientConnection connection(loopback(server), NetOptions{});
+    split::PlainRemoteHead head(connection, split::HeadParams{});
+    head.forward({1, 0}, nn::FloatTensor{{4, 256}, std::vector<float>(1024, 0.1f)});
+  }  // connection dropped without Goodbye
+  const std::string message = outcome_error(server.wait_for_session());
+  EXPECT_NE(message.find("client disconnected before the end of the session"), std::string::npos)
+      << message;
+}
+
+TEST(PlainOverGrpc, ServerVanishingMidEpochIsReportedByTheClient) {
+  auto server = std::make_unique<SessionServer>(
+      "127.0.0.1:0", [](split::Transport& t) { split::serve_session(t, split::ServerOptions{}); },
+      NetOptions{});
+  ClientConnection connection(loopback(*server), NetOptions{});
+  split::PlainRemoteHead head(connection, split::HeadParams{});
+  head.forward({1, 0}, nn::FloatTensor{{4, 256}, std::vector<float>(1024, 0.1f)});
+  server.reset();  // shuts down, cancelling the session
+  const std::string message = error_of([&] {
+    head.backward({1, 0}, nn::FloatTensor{{4, 5}, std::vector<float>(20, 0.f)});
+  });
+  EXPECT_NE(message.find("disconnected"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace hesplit::net

@@ -1,0 +1,210 @@
+// Real processes: the build's `hesplit server` and `hesplit client` (and `hesplit train`) on an
+// HDF5 fixture, talking gRPC over loopback.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "beat_fixture.hpp"
+#include "report/run_summary.hpp"
+#include "test_data.hpp"
+
+extern char** environ;
+
+namespace hesplit::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A child process running the build's hesplit with stdout/stderr in files.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, const fs::path& log_stem)
+      : out_(log_stem.string() + ".out"), err_(log_stem.string() + ".err") {
+    std::vector<std::string> argv_storage{HESPLIT_EXECUTABLE};
+    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv_storage[0]);
+  }
+  ~Process() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  // Exit status (or 128 + signal); fails the test after `limit`.
+  int wait(std::chrono::seconds limit = std::chrono::seconds(120)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "process did not end in time; stderr: " << err();
+    return -1;
+  }
+  std::string out() const { return slurp(out_); }
+  std::string err() const { return slurp(err_); }
+
+ private:
+  std::string out_, err_;
+  pid_t pid_ = -1;
+};
+
+// Starts `hesplit server` on a free loopback port and returns the address it printed.
+std::string start_server(Process& server) {
+  const std::string marker = "listening on ";
+  for (int i = 0; i < 500; ++i) {
+    const std::string out = server.out();
+    if (const auto at = out.find(marker);
+        at != std::string::npos && out.find('\n', at) != std::string::npos) {
+      return out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "server did not start: " << server.err();
+  return "";
+}
+
+class TwoProcess : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(scratch_dir("two_process"));
+    ecg::write_beat_dataset(*dir_ / "fixture.h5", synthetic_dataset(160, 80));
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static fs::path dir() { return *dir_; }
+  static std::string fixture() { return (*dir_ / "fixture.h5").string(); }
+  static std::vector<std::string> training_args(const std::string& run) {
+    return {"--data", fixture(), "--epochs", "3",     "--batch",
+            "8",      "--seed",  "3",        "--out", (dir() / run).string()};
+  }
+
+ private:
+  static inline fs::path* dir_ = nullptr;
+};
+
+TEST_F(TwoProcess, ServerAndClientProcessesTrainAndTheLossFalls) {
+  Process server({"server", "--listen", "127.0.0.1:0", "--out", (dir() / "split").string()},
+                 dir() / "server");
+  const std::string address = start_server(server);
+  auto args = training_args("split");
+  args.insert(args.begin(), {"client", "--connect", address});
+  Process client(args, dir() / "client");
+  ASSERT_EQ(client.wait(), 0) << client.err();
+  ASSERT_EQ(server.wait(), 0) << server.err();
+
+  const report::RunSummary summary = report::read_summary_json(dir() / "split");
+  ASSERT_EQ(summary.epochs.size(), 3u);
+  EXPECT_EQ(summary.mode, "plain");
+  EXPECT_LT(summary.epochs.back().train_loss, 0.7 * summary.epochs.front().train_loss);
+  EXPECT_GT(summary.epochs.front().bytes_client_to_server, 160u * 256 * 4);
+  EXPECT_GT(summary.epochs.front().bytes_server_to_client, 160u * 256 * 4);
+  EXPECT_TRUE(fs::exists(dir() / "split" / "metrics.csv"));
+  EXPECT_TRUE(fs::exists(dir() / "split" / "report.html"));
+
+  // Both halves reload: `hesplit evaluate` reproduces the final test accuracy.
+  Process evaluate({"evaluate", "--run", (dir() / "split").string()}, dir() / "evaluate");
+  ASSERT_EQ(evaluate.wait(), 0) << evaluate.err();
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "test accuracy %.2f%%", 100.0 * summary.test_accuracy);
+  EXPECT_NE(evaluate.out().find(expected), std::string::npos) << evaluate.out();
+}
+
+TEST_F(TwoProcess, SameSeedGivesIdenticalMetricsAndPlainEqualsLocal) {
+  std::vector<report::RunSummary> runs;
+  for (const std::string& name : {"plain_a", "plain_b", "local"}) {
+    auto args = training_args(name);
+    args.insert(args.begin(), {"train", "--mode", name == "local" ? "local" : "plain"});
+    Process train(args, dir() / name);
+    ASSERT_EQ(train.wait(), 0) << train.err();
+    runs.push_back(report::read_summary_json(dir() / name));
+  }
+  for (const report::RunSummary& run : {runs[1], runs[2]}) {
+    ASSERT_EQ(run.epochs.size(), runs[0].epochs.size());
+    for (std::size_t e = 0; e < run.epochs.size(); ++e) {
+      EXPECT_EQ(run.epochs[e].train_loss, runs[0].epochs[e].train_loss);
+      EXPECT_EQ(run.epochs[e].train_accuracy, runs[0].epochs[e].train_accuracy);
+      EXPECT_EQ(run.epochs[e].test_accuracy, runs[0].epochs[e].test_accuracy);
+    }
+    EXPECT_EQ(run.confusion_matrix, runs[0].confusion_matrix);
+  }
+  EXPECT_EQ(runs[1].epochs[0].bytes_client_to_server, runs[0].epochs[0].bytes_client_to_server);
+  EXPECT_EQ(runs[2].epochs[0].bytes_client_to_server, 0u);
+}
+
+TEST_F(TwoProcess, ServerDyingMidEpochIsAClearErrorForTheClient) {
+  Process server({"server", "--listen", "127.0.0.1:0", "--exit-after-batches", "5"},
+                 dir() / "dying_server");
+  const std::string address = start_server(server);
+  auto args = training_args("server_died");
+  args.insert(args.begin(), {"client", "--connect", address});
+  Process client(args, dir() / "orphan_client");
+  EXPECT_EQ(server.wait(), 75);
+  EXPECT_EQ(client.wait(), 1);
+  const std::string err = client.err();
+  EXPECT_NE(err.find("hesplit: error: server " + address + " disconnected"), std::string::npos)
+      << err;
+}
+
+TEST_F(TwoProcess, ClientDyingMidEpochIsAClearErrorForTheServer) {
+  Process server({"server", "--listen", "127.0.0.1:0"}, dir() / "orphan_server");
+  const std::string address = start_server(server);
+  auto args = training_args("client_died");
+  args.insert(args.begin(), {"client", "--connect", address, "--exit-after-batches", "5"});
+  Process client(args, dir() / "dying_client");
+  EXPECT_EQ(client.wait(), 75);
+  EXPECT_EQ(server.wait(), 1);
+  const std::string err = server.err();
+  EXPECT_NE(err.find("hesplit: error: client disconnected before the end of the session"),
+            std::string::npos)
+      << err;
+}
+
+TEST_F(TwoProcess, PortInUseAndBadDatasetsAreClearErrors) {
+  Process first({"server", "--listen", "127.0.0.1:0"}, dir() / "first_server");
+  const std::string address = start_server(first);
+  Process second({"server", "--listen", address}, dir() / "second_server");
+  EXPECT_EQ(second.wait(), 1);
+  EXPECT_NE(second.err().find("cannot listen on " + address + ": the port is in use"),
+            std::string::npos)
+      << second.err();
+
+  Process missing({"train", "--mode", "local", "--data", (dir() / "absent.h5").string()},
+                  dir() / "missing");
+  EXPECT_EQ(missing.wait(), 1);
+  EXPECT_NE(missing.err().find("absent.h5"), std::string::npos) << missing.err();
+
+  { std::ofstream(dir() / "garbage.h5") << "this is not HDF5"; }
+  Process garbage({"train", "--mode", "local", "--data", (dir() / "garbage.h5").string()},
+                  dir() / "garbage");
+  EXPECT_EQ(garbage.wait(), 1);
+  EXPECT_NE(garbage.err().find("garbage.h5"), std::string::npos) << garbage.err();
+}
+
+}  // namespace
+}  // namespace hesplit::test
