@@ -79,8 +79,7 @@ double Progress::elapsed_seconds(std::chrono::steady_clock::time_point now) cons
   return std::chrono::duration<double>(now - start_).count();
 }
 
-std::string Progress::bar() const {
-  const std::size_t width = options_.bar_width;
+std::string Progress::bar(std::size_t width) const {
   if (width == 0 || total_batches_ == 0) return {};
   const std::size_t filled = std::min(width, batches_done_ * width / total_batches_);
   std::string text(width + 3, ' ');  // "[", the bar, "] "
@@ -93,7 +92,7 @@ std::string Progress::bar() const {
 
 std::string Progress::status_text(std::chrono::steady_clock::time_point now,
                                   std::uint64_t samples_done, double loss, double accuracy,
-                                  bool with_percent) const {
+                                  bool with_percent, std::string_view gap) const {
   const double elapsed = elapsed_seconds(now);
   std::string batches = total_batches_ > 0
                             ? fmt::format("batch {}/{}", batches_done_, total_batches_)
@@ -106,8 +105,26 @@ std::string Progress::status_text(std::chrono::steady_clock::time_point now,
     const std::size_t left = total_batches_ - std::min(batches_done_, total_batches_);
     eta = clock_text(elapsed / static_cast<double>(batches_done_) * static_cast<double>(left));
   }
-  return fmt::format("{}  {}  ETA {}  loss {:.4f}  acc {}", batches,
+  return fmt::format("{1}{0}{2}{0}ETA {3}{0}loss {4:.4f}{0}acc {5}", gap, batches,
                      rate_text(samples_done, elapsed), eta, loss, accuracy_text(accuracy));
+}
+
+// Fits the terminal: the bar shrinks (down to nothing) before the figures lose their spacing, and
+// the figures are cut only as a last resort.
+std::string Progress::terminal_line(std::chrono::steady_clock::time_point now,
+                                    std::uint64_t samples_done, double loss,
+                                    double accuracy) const {
+  const std::size_t limit = options_.line_width > 1 ? options_.line_width - 1 : 0;
+  std::string figures = status_text(now, samples_done, loss, accuracy, false, "  ");
+  if (limit == 0) return fmt::format("{} {}{}", label_, bar(options_.bar_width), figures);
+  const std::size_t fixed = label_.size() + 1 + figures.size();
+  constexpr std::size_t kMinBar = 8, kBarFrame = 3;  // "[", "] "
+  if (fixed + kBarFrame + kMinBar <= limit) {
+    const std::size_t width = std::min(options_.bar_width, limit - fixed - kBarFrame);
+    return fmt::format("{} {}{}", label_, bar(width), figures);
+  }
+  if (fixed > limit) figures = status_text(now, samples_done, loss, accuracy, false, " ");
+  return fmt::format("{} {}", label_, figures);
 }
 
 void Progress::redraw(const std::string& line) {
@@ -128,9 +145,7 @@ void Progress::update(std::size_t batch_index, std::uint64_t samples_done, doubl
   const bool last = total_batches_ > 0 && batches_done_ >= total_batches_;
   if (is_terminal_) {
     if (drawn_ && !last && now - last_output_ < options_.min_redraw_interval) return;
-    redraw(fmt::format("{} {}{}", label_, bar(),
-                       status_text(now, samples_done, running_loss, running_accuracy,
-                                   /*with_percent=*/false)));
+    redraw(terminal_line(now, samples_done, running_loss, running_accuracy));
     last_output_ = now;
     return;
   }
@@ -139,7 +154,8 @@ void Progress::update(std::size_t batch_index, std::uint64_t samples_done, doubl
   const bool heartbeat = now - last_output_ >= options_.log_interval;
   if (!milestone && !heartbeat) return;
   out_ << label_ << ": "
-       << status_text(now, samples_done, running_loss, running_accuracy, /*with_percent=*/true)
+       << status_text(now, samples_done, running_loss, running_accuracy, /*with_percent=*/true,
+                      "  ")
        << '\n';
   out_.flush();
   last_output_ = now;

@@ -21,7 +21,7 @@ struct ProgressOptions {
   double log_fraction = 0.1;                           // plain: a line every 10% of the batches
   std::chrono::seconds log_interval{30};               // plain: ... or every 30 s
   std::size_t bar_width = 24;
-  std::size_t line_width = 0;  // terminal: truncate lines to this many columns (0: no limit)
+  std::size_t line_width = 0;  // terminal columns: the line is fitted to them (0: no limit)
 };
 
 class Progress {
@@ -53,8 +53,11 @@ class Progress {
 
  private:
   std::string status_text(std::chrono::steady_clock::time_point now, std::uint64_t samples_done,
-                          double loss, double accuracy, bool with_percent) const;
-  std::string bar() const;
+                          double loss, double accuracy, bool with_percent,
+                          std::string_view gap) const;
+  std::string terminal_line(std::chrono::steady_clock::time_point now, std::uint64_t samples_done,
+                            double loss, double accuracy) const;
+  std::string bar(std::size_t width) const;
   void redraw(const std::string& line);
   double elapsed_seconds(std::chrono::steady_clock::time_point now) const;
 

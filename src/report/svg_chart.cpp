@@ -45,6 +45,7 @@ std::pair<double, double> data_range(const ChartSpec& spec) {
     }
   }
   if (!std::isfinite(low)) return {0.0, 1.0};
+  const double data_low = low;
   if (spec.y_from_zero) {
     low = std::min(low, 0.0);
     high = std::max(high, 0.0);
@@ -58,6 +59,8 @@ std::pair<double, double> data_range(const ChartSpec& spec) {
     if (!(spec.y_from_zero && low == 0.0)) low -= pad;
     high += pad;
   }
+  // Padding must not invent a sign the data never had (a loss axis reaching -0.5).
+  if (data_low >= 0.0) low = std::max(low, 0.0);
   return {std::max(low, spec.y_min_limit), std::min(high, spec.y_max_limit)};
 }
 
@@ -199,6 +202,7 @@ std::string line_chart_svg(const ChartSpec& spec) {
     if (show_x_label(i, n)) out += x_label(f, x_of(i), spec.x_values[i]);
   }
   out += x_title(f);
+  const double marker_radius = n > 30 ? 2.0 : 3.5;  // dense runs: markers must not hide the line
   for (const auto& s : spec.series) {
     std::string path;
     bool pen_down = false;
@@ -217,9 +221,9 @@ std::string line_chart_svg(const ChartSpec& spec) {
     for (std::size_t i = 0; i < std::min(n, s.values.size()); ++i) {
       if (!std::isfinite(s.values[i])) continue;
       out += fmt::format(
-          "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\" stroke=\"#ffffff\" "
-          "stroke-width=\"1\"><title>{}</title></circle>\n",
-          x_of(i), f.y_of(s.values[i]), s.color,
+          "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\" stroke=\"#ffffff\" "
+          "stroke-width=\"{}\"><title>{}</title></circle>\n",
+          x_of(i), f.y_of(s.values[i]), marker_radius, s.color, marker_radius > 2 ? 1 : 0,
           html_escape(fmt::format("epoch {}: {} {}", spec.x_values[i], s.name,
                                   format_value(spec, s.values[i]))));
     }

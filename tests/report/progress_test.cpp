@@ -99,16 +99,45 @@ TEST(ProgressTerminal, AbandonedLineIsEndedByTheDestructor) {
   EXPECT_EQ(out.str().back(), '\n');
 }
 
-TEST(ProgressTerminal, LinesAreTruncatedToTheTerminalWidth) {
+std::string visible_line(const std::string& text) {
+  const auto start = text.rfind('\r') + 1;
+  return text.substr(start, text.find("\x1b[K", start) - start);
+}
+
+TEST(ProgressTerminal, BarShrinksToFitTheTerminal) {
   FakeClock clock;
   std::ostringstream out;
   ProgressOptions options;
+  options.line_width = 100;
+  Progress progress("epoch 1/10", 3312, out, true, clock.function(), options);
+  clock.now += 1s;
+  progress.update(1655, 6624, 0.25, 0.9);
+  const std::string line = visible_line(out.str());
+  // 77 columns of figures leave 19 for the bar; the last column stays free.
+  EXPECT_EQ(line.size(), 99u) << line;
+  EXPECT_NE(line.find("[=========>         ]"), std::string::npos) << line;
+  EXPECT_NE(line.find("acc 90.00%"), std::string::npos) << line;
+}
+
+TEST(ProgressTerminal, NarrowTerminalDropsTheBarThenCuts) {
+  FakeClock clock;
+  std::ostringstream out;
+  ProgressOptions options;
+  options.line_width = 74;
+  Progress progress("epoch 10/10", 3312, out, true, clock.function(), options);
+  clock.now += 1s;
+  progress.update(99, 400, 0.25, 0.9);
+  const std::string narrow = visible_line(out.str());
+  EXPECT_EQ(narrow.find('['), std::string::npos) << narrow;
+  EXPECT_NE(narrow.find("acc 90.00%"), std::string::npos) << narrow;  // single spaces fit
+  EXPECT_EQ(narrow.size(), 72u);
+
+  std::ostringstream tiny_out;
   options.line_width = 40;
-  Progress progress("a rather long label for this epoch", 10, out, true, clock.function(), options);
-  progress.update(0, 4, 1.0, 0.25);
-  const std::string text = out.str();
-  const std::string visible = text.substr(1, text.find("\x1b[K") - 1);
-  EXPECT_EQ(visible.size(), 39u) << visible;
+  Progress tiny("a rather long label for this epoch", 10, tiny_out, true, clock.function(),
+                options);
+  tiny.update(0, 4, 1.0, 0.25);
+  EXPECT_EQ(visible_line(tiny_out.str()).size(), 39u) << tiny_out.str();
 }
 
 TEST(ProgressTerminal, LongEtaUsesHours) {

@@ -77,3 +77,19 @@ TEST(Charts, EmptyDataSaysSo) {
 
 }  // namespace
 }  // namespace hesplit::report
+
+namespace hesplit::report {
+namespace {
+
+TEST(LineChart, PaddingNeverPushesANonNegativeSeriesBelowZero) {
+  ChartSeries loss{"loss", "#000000", {2.0, 1.0, 0.5, 0.2, 0.02}};
+  ChartSpec spec;
+  spec.x_values = {1, 2, 3, 4, 5};
+  spec.series = {loss};
+  const std::string svg = line_chart_svg(spec);
+  EXPECT_EQ(svg.find(">-"), std::string::npos) << "negative tick label";
+  EXPECT_NE(svg.find(">0</text>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hesplit::report
