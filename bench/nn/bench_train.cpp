@@ -1,0 +1,104 @@
+// Seconds per training epoch for `local` and `plain` (real gRPC over loopback, server and client
+// in threads of this process, as `hesplit train --mode plain` runs them), at batch 4 and 16.
+// Data: $HESPLIT_BENCH_DATA, else data/paper-nlrav-seed0.h5 in the source tree, else a synthetic
+// set of the paper split's size (13,245 training beats): the cost does not depend on the values.
+// Each iteration trains one full epoch from a fresh model; the time reported is the epoch's
+// training time (test evaluation excluded), as summary.json's "seconds".
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "beat_fixture.hpp"
+#include "net/client_connection.hpp"
+#include "net/session_server.hpp"
+#include "nn/server_head.hpp"
+#include "nn/torch_threads.hpp"
+#include "split/local_head.hpp"
+#include "split/plain_client.hpp"
+#include "split/session_server.hpp"
+#include "split/trainer.hpp"
+
+namespace {
+
+using namespace hesplit;
+
+const ecg::BeatDataset& bench_dataset() {
+  static const ecg::BeatDataset dataset = [] {
+    std::filesystem::path file =
+        std::filesystem::path(HESPLIT_SOURCE_DIR) / "data" / "paper-nlrav-seed0.h5";
+    if (const char* env = std::getenv("HESPLIT_BENCH_DATA")) file = env;
+    if (std::filesystem::exists(file)) return ecg::read_beat_dataset(file);
+    ecg::BeatDataset synthetic = test::synthetic_dataset(13245, 512);
+    return synthetic;
+  }();
+  return dataset;
+}
+
+split::TrainOptions one_epoch(std::size_t batch) {
+  split::TrainOptions options;
+  options.epochs = 1;
+  options.batch_size = batch;
+  return options;
+}
+
+split::EpochResult local_epoch(std::size_t batch) {
+  const split::TrainOptions options = one_epoch(batch);
+  nn::ClientFront front(options.seed, options.client_lr);
+  split::LocalHead head(nn::ServerHead(nn::kSplitFeatures, 5, options.seed, options.server_lr),
+                        std::nullopt);
+  split::TrainingObserver observer;
+  return split::train(front, head, bench_dataset(), 5, options, observer).epochs.front();
+}
+
+split::EpochResult plain_epoch(std::size_t batch) {
+  const split::TrainOptions options = one_epoch(batch);
+  const split::ServerOptions server_options;
+  net::SessionServer server(
+      "127.0.0.1:0", [&](split::Transport& t) { split::serve_session(t, server_options); },
+      net::NetOptions{});
+  nn::ClientFront front(options.seed, options.client_lr);
+  net::ClientConnection connection("127.0.0.1:" + std::to_string(server.port()), net::NetOptions{});
+  split::PlainRemoteHead head(
+      connection, {options.seed, options.server_lr, nn::kSplitFeatures, 5, options.batch_size});
+  split::TrainingObserver observer;
+  const split::EpochResult epoch =
+      split::train(front, head, bench_dataset(), 5, options, observer).epochs.front();
+  connection.close();
+  server.wait_for_session();
+  return epoch;
+}
+
+void BM_Epoch(benchmark::State& state, bool plain) {
+  nn::set_torch_threads(1);
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    const split::EpochResult epoch = plain ? plain_epoch(batch) : local_epoch(batch);
+    state.SetIterationTime(epoch.seconds);
+    state.counters["batches"] = static_cast<double>(epoch.batches);
+    state.counters["MB_up"] = static_cast<double>(epoch.bytes_client_to_server) / 1e6;
+    state.counters["MB_down"] = static_cast<double>(epoch.bytes_server_to_client) / 1e6;
+  }
+}
+
+void BM_LocalEpoch(benchmark::State& state) { BM_Epoch(state, false); }
+void BM_PlainEpoch(benchmark::State& state) { BM_Epoch(state, true); }
+
+BENCHMARK(BM_LocalEpoch)
+    ->Arg(4)
+    ->Arg(16)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_PlainEpoch)
+    ->Arg(4)
+    ->Arg(16)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
