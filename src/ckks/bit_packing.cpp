@@ -1,4 +1,4 @@
-#include "bit_packing.hpp"
+#include "ckks/bit_packing.hpp"
 
 #include <stdexcept>
 #include <string>

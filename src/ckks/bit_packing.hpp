@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "serial_io.hpp"
+#include "ckks/serial_io.hpp"
 
 namespace hesplit::ckks {
 

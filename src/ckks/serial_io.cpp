@@ -1,4 +1,4 @@
-#include "serial_io.hpp"
+#include "ckks/serial_io.hpp"
 
 #include <bit>
 #include <string>

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "serial_error.hpp"
+#include "ckks/serial_error.hpp"
 
 namespace hesplit::ckks {
 

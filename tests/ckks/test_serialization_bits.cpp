@@ -6,8 +6,8 @@
 #include <limits>
 #include <vector>
 
-#include "bit_packing.hpp"
-#include "serial_io.hpp"
+#include "ckks/bit_packing.hpp"
+#include "ckks/serial_io.hpp"
 
 namespace hesplit::ckks {
 namespace {
