@@ -109,21 +109,29 @@ std::string Progress::status_text(std::chrono::steady_clock::time_point now,
                      rate_text(samples_done, elapsed), eta, loss, accuracy_text(accuracy));
 }
 
-// Fits the terminal: the bar shrinks (down to nothing) before the figures lose their spacing, and
-// the figures are cut only as a last resort.
+// Fits the terminal, giving things up in this order: the bar's length (down to 8 columns), the
+// double spacing, the bar, and at last the end of the line.
 std::string Progress::terminal_line(std::chrono::steady_clock::time_point now,
                                     std::uint64_t samples_done, double loss,
                                     double accuracy) const {
   const std::size_t limit = options_.line_width > 1 ? options_.line_width - 1 : 0;
-  std::string figures = status_text(now, samples_done, loss, accuracy, false, "  ");
-  if (limit == 0) return fmt::format("{} {}{}", label_, bar(options_.bar_width), figures);
-  const std::size_t fixed = label_.size() + 1 + figures.size();
-  constexpr std::size_t kMinBar = 8, kBarFrame = 3;  // "[", "] "
-  if (fixed + kBarFrame + kMinBar <= limit) {
-    const std::size_t width = std::min(options_.bar_width, limit - fixed - kBarFrame);
-    return fmt::format("{} {}{}", label_, bar(width), figures);
+  if (limit == 0) {
+    return fmt::format("{} {}{}", label_, bar(options_.bar_width),
+                       status_text(now, samples_done, loss, accuracy, false, "  "));
   }
-  if (fixed > limit) figures = status_text(now, samples_done, loss, accuracy, false, " ");
+  constexpr std::size_t kMinBar = 8, kBarFrame = 3;  // "[", "] "
+  for (const std::string_view gap : {"  ", " "}) {
+    const std::string figures = status_text(now, samples_done, loss, accuracy, false, gap);
+    const std::size_t fixed = label_.size() + 1 + figures.size();
+    if (options_.bar_width > 0 && fixed + kBarFrame + kMinBar <= limit) {
+      const std::size_t width = std::min(options_.bar_width, limit - fixed - kBarFrame);
+      return fmt::format("{} {}{}", label_, bar(width), figures);
+    }
+  }
+  std::string figures = status_text(now, samples_done, loss, accuracy, false, "  ");
+  if (label_.size() + 1 + figures.size() > limit) {
+    figures = status_text(now, samples_done, loss, accuracy, false, " ");
+  }
   return fmt::format("{} {}", label_, figures);
 }
 
@@ -160,6 +168,13 @@ void Progress::update(std::size_t batch_index, std::uint64_t samples_done, doubl
   out_.flush();
   last_output_ = now;
   if (log_step_ > 0) next_log_batch_ = (batches_done_ / log_step_ + 1) * log_step_;
+}
+
+void Progress::break_line() {
+  if (!is_terminal_ || !drawn_ || finished_) return;
+  out_ << '\n';
+  out_.flush();
+  drawn_ = false;  // so the next update draws at once instead of waiting for the rate limit
 }
 
 void Progress::finish(std::uint64_t samples_done, double loss, double accuracy,

@@ -49,6 +49,10 @@ class Progress {
   void finish(std::uint64_t samples_done, double loss, double accuracy,
               std::string_view suffix = {});
 
+  // Terminal: ends the partial line so that other output (a log message) starts on a line of its
+  // own; the next update() draws afresh. Does nothing elsewhere.
+  void break_line();
+
   static ProgressClock default_clock();
 
  private:

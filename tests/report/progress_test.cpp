@@ -119,6 +119,20 @@ TEST(ProgressTerminal, BarShrinksToFitTheTerminal) {
   EXPECT_NE(line.find("acc 90.00%"), std::string::npos) << line;
 }
 
+TEST(ProgressTerminal, SingleSpacesKeepABarOnMediumTerminals) {
+  FakeClock clock;
+  std::ostringstream out;
+  ProgressOptions options;
+  options.line_width = 86;
+  Progress progress("epoch 1/10", 3312, out, true, clock.function(), options);
+  clock.now += 1s;
+  progress.update(1655, 6624, 0.25, 0.9);
+  const std::string line = visible_line(out.str());
+  EXPECT_EQ(line,
+            "epoch 1/10 [====>    ] batch 1656/3312 6624 samples/s ETA 0:01 loss 0.2500 acc 90.00%")
+      << line;
+}
+
 TEST(ProgressTerminal, NarrowTerminalDropsTheBarThenCuts) {
   FakeClock clock;
   std::ostringstream out;
@@ -138,6 +152,22 @@ TEST(ProgressTerminal, NarrowTerminalDropsTheBarThenCuts) {
                 options);
   tiny.update(0, 4, 1.0, 0.25);
   EXPECT_EQ(visible_line(tiny_out.str()).size(), 39u) << tiny_out.str();
+}
+
+TEST(ProgressTerminal, BreakLineLetsOtherOutputThroughAndRedrawsAtOnce) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress progress("epoch 1/1", 100, out, true, clock.function());
+  progress.update(0, 4, 1.0, 0.25);
+  progress.break_line();
+  out << "warning: something\n";
+  clock.now += 1ms;  // well inside the rate limit
+  progress.update(1, 8, 0.9, 0.25);
+  EXPECT_EQ(count(out.str(), "\r"), 2u);
+  EXPECT_NE(out.str().find("\x1b[K\nwarning: something\n\r"), std::string::npos) << out.str();
+  progress.break_line();  // ends the redrawn line
+  progress.break_line();  // nothing open: no empty line
+  EXPECT_EQ(count(out.str(), "\n"), 3u);
 }
 
 TEST(ProgressTerminal, LongEtaUsesHours) {
