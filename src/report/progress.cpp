@@ -43,7 +43,7 @@ Progress::Progress(std::string label, std::size_t total_batches, std::ostream& o
                    bool is_terminal, ProgressClock clock, ProgressOptions options)
     : label_(std::move(label)),
       total_batches_(total_batches),
-      out_(out),
+      out_(&out),
       is_terminal_(is_terminal),
       clock_(std::move(clock)),
       options_(options),
@@ -58,10 +58,44 @@ Progress::Progress(std::string label, std::size_t total_batches, std::ostream& o
 
 Progress::~Progress() {
   // A half-drawn line would otherwise be overwritten by whatever is printed next (e.g. an error).
-  if (is_terminal_ && drawn_ && !finished_) {
-    out_ << '\n';
-    out_.flush();
-  }
+  break_line();
+}
+
+Progress::Progress(Progress&& other) noexcept
+    : label_(std::move(other.label_)),
+      total_batches_(other.total_batches_),
+      out_(other.out_),
+      is_terminal_(other.is_terminal_),
+      clock_(std::move(other.clock_)),
+      options_(other.options_),
+      start_(other.start_),
+      last_output_(other.last_output_),
+      drawn_(other.drawn_),
+      batches_done_(other.batches_done_),
+      log_step_(other.log_step_),
+      next_log_batch_(other.next_log_batch_),
+      finished_(other.finished_) {
+  other.finished_ = true;  // silent from now on, destructor included
+}
+
+Progress& Progress::operator=(Progress&& other) noexcept {
+  if (this == &other) return *this;
+  break_line();
+  label_ = std::move(other.label_);
+  total_batches_ = other.total_batches_;
+  out_ = other.out_;
+  is_terminal_ = other.is_terminal_;
+  clock_ = std::move(other.clock_);
+  options_ = other.options_;
+  start_ = other.start_;
+  last_output_ = other.last_output_;
+  drawn_ = other.drawn_;
+  batches_done_ = other.batches_done_;
+  log_step_ = other.log_step_;
+  next_log_batch_ = other.next_log_batch_;
+  finished_ = other.finished_;
+  other.finished_ = true;
+  return *this;
 }
 
 Progress Progress::on_stderr(std::string label, std::size_t total_batches,
@@ -140,8 +174,8 @@ void Progress::redraw(const std::string& line) {
   if (options_.line_width > 1 && shown.size() >= options_.line_width) {
     shown.resize(options_.line_width - 1);  // the last column would wrap on some terminals
   }
-  out_ << '\r' << shown << "\x1b[K";  // erase what a longer previous line left behind
-  out_.flush();
+  *out_ << '\r' << shown << "\x1b[K";  // erase what a longer previous line left behind
+  out_->flush();
   drawn_ = true;
 }
 
@@ -161,19 +195,19 @@ void Progress::update(std::size_t batch_index, std::uint64_t samples_done, doubl
   const bool milestone = log_step_ > 0 && batches_done_ >= next_log_batch_ && !last;
   const bool heartbeat = now - last_output_ >= options_.log_interval;
   if (!milestone && !heartbeat) return;
-  out_ << label_ << ": "
-       << status_text(now, samples_done, running_loss, running_accuracy, /*with_percent=*/true,
-                      "  ")
-       << '\n';
-  out_.flush();
+  *out_ << label_ << ": "
+        << status_text(now, samples_done, running_loss, running_accuracy, /*with_percent=*/true,
+                       "  ")
+        << '\n';
+  out_->flush();
   last_output_ = now;
   if (log_step_ > 0) next_log_batch_ = (batches_done_ / log_step_ + 1) * log_step_;
 }
 
 void Progress::break_line() {
   if (!is_terminal_ || !drawn_ || finished_) return;
-  out_ << '\n';
-  out_.flush();
+  *out_ << '\n';
+  out_->flush();
   drawn_ = false;  // so the next update draws at once instead of waiting for the rate limit
 }
 
@@ -187,11 +221,11 @@ void Progress::finish(std::uint64_t samples_done, double loss, double accuracy,
                                  rate_text(samples_done, elapsed), loss, accuracy_text(accuracy));
   if (!suffix.empty()) line += fmt::format("  {}", suffix);
   if (is_terminal_) {
-    out_ << '\r' << line << "\x1b[K\n";  // the final line is kept whole, even if it wraps
+    *out_ << '\r' << line << "\x1b[K\n";  // the final line is kept whole, even if it wraps
   } else {
-    out_ << line << '\n';
+    *out_ << line << '\n';
   }
-  out_.flush();
+  out_->flush();
 }
 
 }  // namespace hesplit::report

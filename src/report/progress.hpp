@@ -33,6 +33,10 @@ class Progress {
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
+  // Moving hands the open line over: the moved-from object prints nothing more. Assigning over a
+  // Progress with an open terminal line ends that line first.
+  Progress(Progress&& other) noexcept;
+  Progress& operator=(Progress&& other) noexcept;
 
   // Progress on std::cerr, redrawn in place when stderr is a terminal (isatty), with the line
   // truncated to the terminal's width.
@@ -67,7 +71,7 @@ class Progress {
 
   std::string label_;
   std::size_t total_batches_;
-  std::ostream& out_;
+  std::ostream* out_;  // never null
   bool is_terminal_;
   ProgressClock clock_;
   ProgressOptions options_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <sstream>
 
 namespace hesplit::report {
@@ -168,6 +169,21 @@ TEST(ProgressTerminal, BreakLineLetsOtherOutputThroughAndRedrawsAtOnce) {
   progress.break_line();  // ends the redrawn line
   progress.break_line();  // nothing open: no empty line
   EXPECT_EQ(count(out.str(), "\n"), 3u);
+}
+
+TEST(ProgressTerminal, MovingHandsTheLineOver) {
+  FakeClock clock;
+  std::ostringstream first_out, second_out;
+  std::optional<Progress> current;
+  current.emplace(Progress("epoch 1/2", 10, first_out, true, clock.function()));
+  current->update(0, 4, 1.0, 0.25);
+  Progress moved = std::move(*current);
+  current.reset();  // the moved-from object prints nothing
+  EXPECT_EQ(count(first_out.str(), "\n"), 0u);
+  moved = Progress("epoch 2/2", 10, second_out, true, clock.function());  // ends epoch 1's line
+  EXPECT_EQ(count(first_out.str(), "\n"), 1u);
+  moved.update(0, 4, 0.5, 0.5);
+  EXPECT_NE(second_out.str().find("epoch 2/2"), std::string::npos);
 }
 
 TEST(ProgressTerminal, LongEtaUsesHours) {
