@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "beat_dataset.hpp"
 
@@ -23,6 +24,23 @@ struct PrepareOptions {
 // Progress callback: (records done, records total).
 using PrepareProgress = std::function<void(std::size_t, std::size_t)>;
 
+// Reads the split's records (in parallel, one record per task), extracts their beats as DATA.md
+// describes and splits them. The progress callback is called from worker threads, one call at a
+// time. Throws WfdbError for bad input files and std::runtime_error / invalid_argument otherwise.
 BeatDataset prepare_dataset(const PrepareOptions& options, const PrepareProgress& progress = {});
+
+// The records a split draws from: the paper's 43 (all 48 but 102, 104, 107, 114, 217) for
+// paper, beats and all; de Chazal's DS1 and DS2 (44, 114 included) for patients.
+std::vector<std::int32_t> split_records(SplitKind split);
+
+// Every beat of the given records in record order (labels from `classes`), as one BeatSet.
+BeatSet extract_beats(const std::filesystem::path& mitdb_dir,
+                      const std::vector<std::int32_t>& records, ClassScheme classes,
+                      int threads = 0, const PrepareProgress& progress = {});
+
+// Names used on the command line and in the HDF5 attributes.
+std::string split_name(SplitKind split);                  // paper | beats | patients | all
+SplitKind parse_split(const std::string& name);           // throws std::invalid_argument
+ClassScheme parse_class_scheme(const std::string& name);  // nlrav | aami
 
 }  // namespace hesplit::ecg
