@@ -134,7 +134,10 @@ std::string facts(const RunSummary& s) {
   if (s.hesplit_version) rows.emplace_back("hesplit version", *s.hesplit_version);
   if (s.extra.is_object()) {
     for (const auto& [key, value] : s.extra.items()) {
-      rows.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
+      rows.emplace_back(key,
+                        value.is_string()
+                            ? value.get<std::string>()
+                            : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   }
   std::string out = "<h2>Run</h2>\n<table class=\"facts\">\n";

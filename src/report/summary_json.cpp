@@ -79,7 +79,7 @@ ordered_json ckks_to_json(const CkksInfo& c) {
 // ---- reading ----
 
 std::string shown(const json& value) {
-  std::string text = value.dump();
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > 40) text.replace(37, std::string::npos, "...");
   return text;
 }
@@ -364,7 +364,11 @@ nlohmann::ordered_json summary_to_json(const RunSummary& s) {
 
 fs::path write_summary_json(const fs::path& dir, const RunSummary& summary) {
   const fs::path file = dir / kSummaryFileName;
-  write_file_atomic(file, summary_to_json(summary).dump(2) + "\n");
+  // Strings that are not valid UTF-8 (a Latin-1 file name, say) get U+FFFD rather than aborting
+  // the write of a finished run.
+  std::string text = summary_to_json(summary).dump(2, ' ', false, json::error_handler_t::replace);
+  text += '\n';
+  write_file_atomic(file, text);
   return file;
 }
 

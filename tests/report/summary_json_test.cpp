@@ -121,6 +121,14 @@ TEST(SummaryJson, RoundTripKeepsEveryFieldAndUnknownKeys) {
   EXPECT_DOUBLE_EQ(back.epochs[9].test_accuracy, s.epochs[9].test_accuracy);
 }
 
+TEST(SummaryJson, InvalidUtf8InStringsDoesNotLoseTheRun) {
+  RunSummary s = minimal_summary();
+  s.dataset = "caf\xe9.h5";  // Latin-1, not UTF-8
+  const auto dir = test::scratch_dir("summary_utf8");
+  write_summary_json(dir, s);
+  EXPECT_EQ(read_summary_json(dir).dataset, "caf\xef\xbf\xbd.h5");  // U+FFFD
+}
+
 TEST(SummaryJson, DivergedLossIsWrittenAsNullAndReadAsNaN) {
   RunSummary s = minimal_summary();
   s.epochs[1].train_loss = std::nan("");
