@@ -1,0 +1,413 @@
+#include "ckks/evaluator.hpp"
+
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "ckks/encoder.hpp"
+#include "ckks/galois.hpp"
+#include "ckks/key_switch.hpp"
+#include "ckks/poly_ops.hpp"
+#include "ckks/scaled_integer.hpp"
+
+namespace hesplit::ckks {
+namespace {
+
+constexpr double kScaleTolerance = 1e-9;
+
+bool same_scale(double a, double b) noexcept {
+  return std::fabs(a - b) <= kScaleTolerance * std::max(std::fabs(a), std::fabs(b));
+}
+
+[[noreturn]] void fail(const std::string& op, const std::string& message) {
+  throw std::invalid_argument("CKKS " + op + ": " + message);
+}
+
+void check_shape(const CkksContext& ctx, const Ciphertext& a, const char* op) {
+  if (a.level > ctx.max_level() || (a.size() != 2 && a.size() != 3)) {
+    fail(op, "ciphertext has level " + std::to_string(a.level) + " and " +
+                 std::to_string(a.size()) + " components");
+  }
+  for (const RnsPoly& c : a.components) {
+    if (c.num_limbs() != a.level + 1 || c.degree() != ctx.degree()) {
+      fail(op, "ciphertext component shape does not match its level");
+    }
+  }
+}
+
+void check_plain(const CkksContext& ctx, const Ciphertext& a, const Plaintext& p, const char* op) {
+  check_shape(ctx, a, op);
+  if (p.level != a.level) {
+    fail(op, "level mismatch (ciphertext " + std::to_string(a.level) + ", plaintext " +
+                 std::to_string(p.level) + ")");
+  }
+  if (p.poly.num_limbs() != p.level + 1 || p.poly.degree() != ctx.degree()) {
+    fail(op, "plaintext shape does not match its level");
+  }
+}
+
+std::vector<Modulus> level_moduli(const CkksContext& ctx, std::size_t level) {
+  std::vector<Modulus> m;
+  for (std::size_t i = 0; i <= level; ++i) m.push_back(ctx.data_modulus(i));
+  return m;
+}
+
+void permute_poly(const RnsPoly& in, std::span<const std::uint32_t> perm, RnsPoly& out) {
+  for (std::size_t i = 0; i < in.num_limbs(); ++i) {
+    const std::span<const std::uint64_t> src = in.limb(i);
+    const std::span<std::uint64_t> dst = out.limb(i);
+    for (std::size_t k = 0; k < dst.size(); ++k) dst[k] = src[perm[k]];
+  }
+}
+
+}  // namespace
+
+Evaluator::Evaluator(std::shared_ptr<const CkksContext> context) : context_(std::move(context)) {}
+
+void Evaluator::check_same_level_scale(const Ciphertext& a, const Ciphertext& b,
+                                       const char* op) const {
+  check_shape(*context_, a, op);
+  check_shape(*context_, b, op);
+  if (a.level != b.level) {
+    fail(op, "level mismatch (" + std::to_string(a.level) + " vs " + std::to_string(b.level) +
+                 "); mod-switch or rescale first");
+  }
+  if (!same_scale(a.scale, b.scale)) {
+    fail(op, "scale mismatch (2^" + std::to_string(std::log2(a.scale)) + " vs 2^" +
+                 std::to_string(std::log2(b.scale)) + ")");
+  }
+}
+
+void Evaluator::add_inplace(Ciphertext& a, const Ciphertext& b) const {
+  check_same_level_scale(a, b, "add");
+  const std::size_t n = context_->degree();
+  if (a.size() < b.size()) a.components.emplace_back(n, a.level + 1);
+  for (std::size_t c = 0; c < b.size(); ++c) {
+    for (std::size_t i = 0; i <= a.level; ++i) {
+      poly_ops::add(a.components[c].limb(i).data(), b.components[c].limb(i).data(), n,
+                    context_->data_modulus(i).value());
+    }
+  }
+}
+
+void Evaluator::sub_inplace(Ciphertext& a, const Ciphertext& b) const {
+  check_same_level_scale(a, b, "sub");
+  const std::size_t n = context_->degree();
+  if (a.size() < b.size()) a.components.emplace_back(n, a.level + 1);
+  for (std::size_t c = 0; c < b.size(); ++c) {
+    for (std::size_t i = 0; i <= a.level; ++i) {
+      poly_ops::sub(a.components[c].limb(i).data(), b.components[c].limb(i).data(), n,
+                    context_->data_modulus(i).value());
+    }
+  }
+}
+
+void Evaluator::negate_inplace(Ciphertext& a) const {
+  check_shape(*context_, a, "negate");
+  for (RnsPoly& c : a.components) {
+    for (std::size_t i = 0; i <= a.level; ++i) {
+      poly_ops::negate(c.limb(i).data(), context_->degree(), context_->data_modulus(i).value());
+    }
+  }
+}
+
+void Evaluator::add_plain_inplace(Ciphertext& a, const Plaintext& p) const {
+  check_plain(*context_, a, p, "add_plain");
+  if (!same_scale(a.scale, p.scale)) fail("add_plain", "scale mismatch");
+  for (std::size_t i = 0; i <= a.level; ++i) {
+    poly_ops::add(a.components[0].limb(i).data(), p.poly.limb(i).data(), context_->degree(),
+                  context_->data_modulus(i).value());
+  }
+}
+
+void Evaluator::sub_plain_inplace(Ciphertext& a, const Plaintext& p) const {
+  check_plain(*context_, a, p, "sub_plain");
+  if (!same_scale(a.scale, p.scale)) fail("sub_plain", "scale mismatch");
+  for (std::size_t i = 0; i <= a.level; ++i) {
+    poly_ops::sub(a.components[0].limb(i).data(), p.poly.limb(i).data(), context_->degree(),
+                  context_->data_modulus(i).value());
+  }
+}
+
+void Evaluator::add_scalar_inplace(Ciphertext& a, double value) const {
+  check_shape(*context_, a, "add_scalar");
+  std::vector<std::uint64_t> r(a.level + 1);
+  rounded_to_residues(value * a.scale, level_moduli(*context_, a.level), r);
+  for (std::size_t i = 0; i <= a.level; ++i) {
+    poly_ops::add_scalar(a.components[0].limb(i).data(), r[i], context_->degree(),
+                         context_->data_modulus(i).value());
+  }
+}
+
+Ciphertext Evaluator::add(const Ciphertext& a, const Ciphertext& b) const {
+  Ciphertext r = a;
+  add_inplace(r, b);
+  return r;
+}
+
+Ciphertext Evaluator::sub(const Ciphertext& a, const Ciphertext& b) const {
+  Ciphertext r = a;
+  sub_inplace(r, b);
+  return r;
+}
+
+Ciphertext Evaluator::negate(const Ciphertext& a) const {
+  Ciphertext r = a;
+  negate_inplace(r);
+  return r;
+}
+
+Ciphertext Evaluator::add_plain(const Ciphertext& a, const Plaintext& p) const {
+  Ciphertext r = a;
+  add_plain_inplace(r, p);
+  return r;
+}
+
+void Evaluator::multiply_plain_inplace(Ciphertext& a, const Plaintext& p) const {
+  check_plain(*context_, a, p, "multiply_plain");
+  for (RnsPoly& c : a.components) {
+    for (std::size_t i = 0; i <= a.level; ++i) {
+      poly_ops::mul(c.limb(i).data(), p.poly.limb(i).data(), context_->degree(),
+                    context_->data_modulus(i));
+    }
+  }
+  a.scale *= p.scale;
+}
+
+Ciphertext Evaluator::multiply_plain(const Ciphertext& a, const Plaintext& p) const {
+  Ciphertext r = a;
+  multiply_plain_inplace(r, p);
+  return r;
+}
+
+void Evaluator::multiply_scalar_inplace(Ciphertext& a, double value, double scale) const {
+  check_shape(*context_, a, "multiply_scalar");
+  if (!(scale > 0.0) || !std::isfinite(scale)) fail("multiply_scalar", "scale must be positive");
+  std::vector<std::uint64_t> r(a.level + 1);
+  rounded_to_residues(value * scale, level_moduli(*context_, a.level), r);
+  for (RnsPoly& c : a.components) {
+    for (std::size_t i = 0; i <= a.level; ++i) {
+      poly_ops::mul_scalar(c.limb(i).data(), r[i], context_->degree(),
+                           context_->data_modulus(i).value());
+    }
+  }
+  a.scale *= scale;
+}
+
+void Evaluator::multiply_integer_inplace(Ciphertext& a, std::int64_t value) const {
+  check_shape(*context_, a, "multiply_integer");
+  for (RnsPoly& c : a.components) {
+    for (std::size_t i = 0; i <= a.level; ++i) {
+      const Modulus& m = context_->data_modulus(i);
+      poly_ops::mul_scalar(c.limb(i).data(), reduce_i64(value, m), context_->degree(), m.value());
+    }
+  }
+}
+
+void Evaluator::multiply_vector_inplace(Ciphertext& a, std::span<const double> values,
+                                        double scale) const {
+  check_shape(*context_, a, "multiply_vector");
+  const CkksEncoder encoder(context_);
+  multiply_plain_inplace(a, encoder.encode(values, scale, a.level));
+}
+
+Ciphertext Evaluator::multiply(const Ciphertext& a, const Ciphertext& b) const {
+  check_shape(*context_, a, "multiply");
+  check_shape(*context_, b, "multiply");
+  if (a.size() != 2 || b.size() != 2) fail("multiply", "operands must be relinearised");
+  if (a.level != b.level) {
+    fail("multiply",
+         "level mismatch (" + std::to_string(a.level) + " vs " + std::to_string(b.level) + ")");
+  }
+  const std::size_t n = context_->degree();
+  Ciphertext r;
+  r.level = a.level;
+  r.scale = a.scale * b.scale;
+  r.components.assign(3, RnsPoly(n, a.level + 1));
+  for (std::size_t i = 0; i <= a.level; ++i) {
+    const Modulus& m = context_->data_modulus(i);
+    const std::uint64_t* a0 = a.components[0].limb(i).data();
+    const std::uint64_t* a1 = a.components[1].limb(i).data();
+    const std::uint64_t* b0 = b.components[0].limb(i).data();
+    const std::uint64_t* b1 = b.components[1].limb(i).data();
+    std::uint64_t* r0 = r.components[0].limb(i).data();
+    std::uint64_t* r1 = r.components[1].limb(i).data();
+    std::uint64_t* r2 = r.components[2].limb(i).data();
+    for (std::size_t k = 0; k < n; ++k) {
+      r0[k] = mul_mod(a0[k], b0[k], m);
+      r1[k] = reduce_u128(static_cast<u128>(a0[k]) * b1[k] + static_cast<u128>(a1[k]) * b0[k], m);
+      r2[k] = mul_mod(a1[k], b1[k], m);
+    }
+  }
+  return r;
+}
+
+Ciphertext Evaluator::square(const Ciphertext& a) const { return multiply(a, a); }
+
+void Evaluator::relinearize_inplace(Ciphertext& a, const RelinKeys& keys) const {
+  check_shape(*context_, a, "relinearize");
+  if (a.size() == 2) return;
+  const DecomposedPoly dec = decompose(*context_, a.components[2], a.level);
+  key_switch_accumulate(*context_, dec, keys.key, {}, a.components[0], a.components[1]);
+  a.components.pop_back();
+}
+
+Ciphertext Evaluator::relinearize(const Ciphertext& a, const RelinKeys& keys) const {
+  Ciphertext r = a;
+  relinearize_inplace(r, keys);
+  return r;
+}
+
+Ciphertext Evaluator::multiply_relin(const Ciphertext& a, const Ciphertext& b,
+                                     const RelinKeys& keys) const {
+  Ciphertext r = multiply(a, b);
+  relinearize_inplace(r, keys);
+  return r;
+}
+
+void Evaluator::rescale_inplace(Ciphertext& a) const {
+  check_shape(*context_, a, "rescale");
+  if (a.level == 0) fail("rescale", "ciphertext is at level 0, no prime left to divide by");
+  const CkksContext& ctx = *context_;
+  const std::size_t n = ctx.degree();
+  const std::size_t l = a.level;
+  const Modulus& ql = ctx.data_modulus(l);
+  const std::uint64_t half = ql.value() >> 1;
+  U64Vector last(n), tmp(n);
+  for (RnsPoly& c : a.components) {
+    std::copy(c.limb(l).begin(), c.limb(l).end(), last.begin());
+    ctx.ntt(l).inverse(last.data());
+    // r = (c + half) mod q_l; round(c / q_l) = (c + half - r) / q_l.
+    for (std::size_t k = 0; k < n; ++k) last[k] = add_mod(last[k], half, ql.value());
+    for (std::size_t i = 0; i < l; ++i) {
+      const Modulus& qi = ctx.data_modulus(i);
+      const std::uint64_t half_i = reduce_u64(half, qi);
+      for (std::size_t k = 0; k < n; ++k) {
+        tmp[k] = sub_mod(reduce_u64(last[k], qi), half_i, qi.value());
+      }
+      ctx.ntt(i).forward(tmp.data());
+      const std::uint64_t w = ctx.inv_last_mod_q(l, i);
+      const std::uint64_t ws = ctx.inv_last_mod_q_shoup(l, i);
+      std::uint64_t* ci = c.limb(i).data();
+      for (std::size_t k = 0; k < n; ++k) {
+        ci[k] = mul_shoup(ci[k] + qi.value() - tmp[k], w, ws, qi.value());
+      }
+    }
+    c.resize_limbs(l);
+  }
+  a.level = l - 1;
+  a.scale /= static_cast<double>(ql.value());
+}
+
+Ciphertext Evaluator::rescale(const Ciphertext& a) const {
+  Ciphertext r = a;
+  rescale_inplace(r);
+  return r;
+}
+
+void Evaluator::mod_switch_to_inplace(Ciphertext& a, std::size_t level) const {
+  check_shape(*context_, a, "mod_switch");
+  if (level > a.level) {
+    fail("mod_switch",
+         "cannot raise level " + std::to_string(a.level) + " to " + std::to_string(level));
+  }
+  for (RnsPoly& c : a.components) c.resize_limbs(level + 1);
+  a.level = level;
+}
+
+void Evaluator::mod_switch_to_inplace(Plaintext& p, std::size_t level) const {
+  if (level > p.level || p.poly.num_limbs() != p.level + 1) {
+    fail("mod_switch", "cannot switch plaintext at level " + std::to_string(p.level) +
+                           " to level " + std::to_string(level));
+  }
+  p.poly.resize_limbs(level + 1);
+  p.level = level;
+}
+
+Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
+                                   const GaloisKeys& keys) const {
+  check_shape(*context_, a, "rotate");
+  if (a.size() != 2) fail("rotate", "ciphertext must be relinearised first");
+  if (galois_elt == 1) return a;
+  const auto it = keys.keys.find(galois_elt);
+  if (it == keys.keys.end()) {
+    fail("rotate", "no Galois key for element " + std::to_string(galois_elt));
+  }
+  const DecomposedPoly dec = decompose(*context_, a.components[1], a.level);
+  std::vector<std::uint32_t> perm;
+  ntt_galois_permutation(galois_elt, context_->bit_reverse_table(), perm);
+  Ciphertext r;
+  r.level = a.level;
+  r.scale = a.scale;
+  r.components.assign(2, RnsPoly(context_->degree(), a.level + 1));
+  permute_poly(a.components[0], perm, r.components[0]);
+  key_switch_accumulate(*context_, dec, it->second, perm, r.components[0], r.components[1]);
+  return r;
+}
+
+Ciphertext Evaluator::rotate(const Ciphertext& a, int steps, const GaloisKeys& keys) const {
+  const std::uint32_t elt = galois_element_for_step(steps, context_->degree());
+  if (elt != 1 && !keys.keys.contains(elt)) {
+    fail("rotate", "no Galois key for rotation by " + std::to_string(steps) + " (element " +
+                       std::to_string(elt) + ")");
+  }
+  return apply_galois(a, elt, keys);
+}
+
+Ciphertext Evaluator::conjugate(const Ciphertext& a, const GaloisKeys& keys) const {
+  const std::uint32_t elt = conjugation_element(context_->degree());
+  if (!keys.keys.contains(elt)) fail("conjugate", "no Galois key for conjugation");
+  return apply_galois(a, elt, keys);
+}
+
+std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
+                                                  const GaloisKeys& keys) const {
+  check_shape(*context_, a, "rotate_hoisted");
+  if (a.size() != 2) fail("rotate_hoisted", "ciphertext must be relinearised first");
+  std::vector<const KSwitchKey*> step_keys;
+  std::vector<std::uint32_t> elements;
+  for (const int step : steps) {
+    const std::uint32_t elt = galois_element_for_step(step, context_->degree());
+    const auto it = keys.keys.find(elt);
+    if (elt != 1 && it == keys.keys.end()) {
+      fail("rotate_hoisted", "no Galois key for rotation by " + std::to_string(step));
+    }
+    elements.push_back(elt);
+    step_keys.push_back(elt == 1 ? nullptr : &it->second);
+  }
+  std::vector<Ciphertext> out;
+  out.reserve(steps.size());
+  const DecomposedPoly dec = decompose(*context_, a.components[1], a.level);
+  std::vector<std::uint32_t> perm;
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    if (step_keys[s] == nullptr) {
+      out.push_back(a);
+      continue;
+    }
+    ntt_galois_permutation(elements[s], context_->bit_reverse_table(), perm);
+    Ciphertext r;
+    r.level = a.level;
+    r.scale = a.scale;
+    r.components.assign(2, RnsPoly(context_->degree(), a.level + 1));
+    permute_poly(a.components[0], perm, r.components[0]);
+    key_switch_accumulate(*context_, dec, *step_keys[s], perm, r.components[0], r.components[1]);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Ciphertext Evaluator::rotate_and_sum(const Ciphertext& a, std::size_t count, int stride,
+                                     const GaloisKeys& keys) const {
+  if (count == 0 || !std::has_single_bit(count)) {
+    fail("rotate_and_sum", "count " + std::to_string(count) + " is not a power of two");
+  }
+  Ciphertext acc = a;
+  for (std::size_t shift = 1; shift < count; shift <<= 1) {
+    const Ciphertext rotated = rotate(acc, static_cast<int>(shift) * stride, keys);
+    add_inplace(acc, rotated);
+  }
+  return acc;
+}
+
+}  // namespace hesplit::ckks
