@@ -22,6 +22,14 @@ std::string clock_text(double seconds) {
   return fmt::format("{}:{:02}", m, s);
 }
 
+// Seconds with decimals for short epochs, h:mm:ss for long ones.
+std::string duration_text(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  if (seconds < 10.0) return fmt::format("{:.2f} s", seconds);
+  if (seconds < 60.0) return fmt::format("{:.1f} s", seconds);
+  return clock_text(seconds);
+}
+
 std::string rate_text(std::uint64_t samples, double seconds) {
   if (seconds <= 0.0) return "- samples/s";
   const double rate = static_cast<double>(samples) / seconds;
@@ -49,6 +57,7 @@ Progress::Progress(std::string label, std::size_t total_batches, std::ostream& o
       options_(options),
       start_(clock_()),
       last_output_(start_),
+      last_update_(start_),
       log_step_(options.log_fraction > 0.0 && total_batches > 0
                     ? std::max<std::size_t>(
                           1, static_cast<std::size_t>(std::ceil(
@@ -70,6 +79,7 @@ Progress::Progress(Progress&& other) noexcept
       options_(other.options_),
       start_(other.start_),
       last_output_(other.last_output_),
+      last_update_(other.last_update_),
       drawn_(other.drawn_),
       batches_done_(other.batches_done_),
       log_step_(other.log_step_),
@@ -89,6 +99,7 @@ Progress& Progress::operator=(Progress&& other) noexcept {
   options_ = other.options_;
   start_ = other.start_;
   last_output_ = other.last_output_;
+  last_update_ = other.last_update_;
   drawn_ = other.drawn_;
   batches_done_ = other.batches_done_;
   log_step_ = other.log_step_;
@@ -184,6 +195,7 @@ void Progress::update(std::size_t batch_index, std::uint64_t samples_done, doubl
   if (finished_) return;
   batches_done_ = batch_index + 1;
   const auto now = clock_();
+  last_update_ = now;
   const bool last = total_batches_ > 0 && batches_done_ >= total_batches_;
   if (is_terminal_) {
     if (drawn_ && !last && now - last_output_ < options_.min_redraw_interval) return;
@@ -215,9 +227,9 @@ void Progress::finish(std::uint64_t samples_done, double loss, double accuracy,
                       std::string_view suffix) {
   if (finished_) return;
   finished_ = true;
-  const double elapsed = elapsed_seconds(clock_());
+  const double elapsed = elapsed_seconds(batches_done_ > 0 ? last_update_ : clock_());
   std::string line = fmt::format("{}: {} batches, {} samples in {} ({})  loss {:.4f}  acc {}",
-                                 label_, batches_done_, samples_done, clock_text(elapsed),
+                                 label_, batches_done_, samples_done, duration_text(elapsed),
                                  rate_text(samples_done, elapsed), loss, accuracy_text(accuracy));
   if (!suffix.empty()) line += fmt::format("  {}", suffix);
   if (is_terminal_) {

@@ -48,7 +48,8 @@ class Progress {
   // fraction in [0, 1]) over those samples.
   void update(std::size_t batch_index, std::uint64_t samples_done, double running_loss,
               double running_accuracy);
-  // Ends the epoch with one final line: totals, time, rate, loss and accuracy, then `suffix`
+  // Ends the epoch with one final line: totals, training time and rate (up to the last update(),
+  // so a test evaluation run before finish() does not count), loss and accuracy, then `suffix`
   // (e.g. "test acc 93.10%"). Idempotent: later calls do nothing.
   void finish(std::uint64_t samples_done, double loss, double accuracy,
               std::string_view suffix = {});
@@ -77,7 +78,8 @@ class Progress {
   ProgressOptions options_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_output_;
-  bool drawn_ = false;  // terminal: a partial line is open
+  std::chrono::steady_clock::time_point last_update_;  // end of the last batch reported
+  bool drawn_ = false;                                 // terminal: a partial line is open
   std::size_t batches_done_ = 0;
   std::size_t log_step_;        // plain: batches between fraction lines (0: time-based only)
   std::size_t next_log_batch_;  // plain: batches done at which the next fraction line is due

@@ -76,7 +76,7 @@ std::pair<Frame, std::vector<double>> frame_for(const ChartSpec& spec) {
   std::size_t widest = 0;
   for (const double t : ticks) widest = std::max(widest, format_tick(spec, t).size());
   // Room for the rotated axis title (about 24 px), the labels, and a 6 px gap to the axis.
-  const double left = std::max(52.0, 32.0 + kCharWidth * static_cast<double>(widest));
+  const double left = std::max(56.0, 36.0 + 7.2 * static_cast<double>(widest));
   const Frame frame{left,     kTop,     spec.width - left - kRight, spec.height - kTop - kBottom,
                     axis_low, axis_high};
   return {frame, ticks};
