@@ -1,5 +1,6 @@
 // Real processes: the build's `hesplit server` and `hesplit client` (and `hesplit train`) on an
 // HDF5 fixture, talking gRPC over loopback.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -100,8 +101,10 @@ class TwoProcess : public ::testing::Test {
   static fs::path dir() { return *dir_; }
   static std::string fixture() { return (*dir_ / "fixture.h5").string(); }
   static std::vector<std::string> training_args(const std::string& run) {
-    return {"--data", fixture(), "--epochs", "3",     "--batch",
-            "8",      "--seed",  "3",        "--out", (dir() / run).string()};
+    // clang-format off
+    return {"--data", fixture(), "--epochs", "6", "--batch", "8", "--seed", "3",
+            "--out", (dir() / run).string()};
+    // clang-format on
   }
 
  private:
@@ -119,7 +122,10 @@ TEST_F(TwoProcess, ServerAndClientProcessesTrainAndTheLossFalls) {
   ASSERT_EQ(server.wait(), 0) << server.err();
 
   const report::RunSummary summary = report::read_summary_json(dir() / "split");
-  ASSERT_EQ(summary.epochs.size(), 3u);
+  ASSERT_EQ(summary.epochs.size(), 6u);
+  for (std::size_t e = 1; e < summary.epochs.size(); ++e) {
+    EXPECT_LT(summary.epochs[e].train_loss, summary.epochs[e - 1].train_loss) << "epoch " << e + 1;
+  }
   EXPECT_EQ(summary.mode, "plain");
   EXPECT_LT(summary.epochs.back().train_loss, 0.7 * summary.epochs.front().train_loss);
   EXPECT_GT(summary.epochs.front().bytes_client_to_server, 160u * 256 * 4);
@@ -137,7 +143,7 @@ TEST_F(TwoProcess, ServerAndClientProcessesTrainAndTheLossFalls) {
 
 TEST_F(TwoProcess, SameSeedGivesIdenticalMetricsAndPlainEqualsLocal) {
   std::vector<report::RunSummary> runs;
-  for (const std::string& name : {"plain_a", "plain_b", "local"}) {
+  for (const std::string name : {"plain_a", "plain_b", "local"}) {
     auto args = training_args(name);
     args.insert(args.begin(), {"train", "--mode", name == "local" ? "local" : "plain"});
     Process train(args, dir() / name);

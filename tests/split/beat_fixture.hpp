@@ -34,6 +34,9 @@ inline ecg::BeatDataset synthetic_dataset(std::size_t train, std::size_t test,
   dataset.test = synthetic_beats(test, classes, 3);
   dataset.split = "paper";
   dataset.seed = 0;
+  for (std::size_t c = 0; c < classes; ++c) {
+    dataset.extraction.records.push_back(100 + static_cast<std::int32_t>(c));
+  }
   const char* names[] = {"N", "L", "R", "A", "V"};
   for (std::size_t c = 0; c < classes && c < 5; ++c) dataset.class_names.emplace_back(names[c]);
   return dataset;
