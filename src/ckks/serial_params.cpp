@@ -37,7 +37,16 @@ void write_parameters_body(ByteWriter& w, const CkksContext& context) {
     throw std::invalid_argument("parameters name longer than 64 characters");
   }
   w.u32(static_cast<std::uint32_t>(context.degree()));
-  w.u32(static_cast<std::uint32_t>(context.dnum()));  // resolved: the fingerprint uses it
+  // Digits as resolved by the context (the fingerprint uses it) and their size, which the loader
+  // checks: a digit size no digit count reproduces would rebuild a different key layout.
+  const std::size_t primes = context.num_data_primes();
+  const std::size_t dnum = context.dnum();
+  if ((primes + dnum - 1) / dnum != context.digit_size()) {
+    throw std::invalid_argument("parameters: digit size " + std::to_string(context.digit_size()) +
+                                " cannot be rebuilt from " + std::to_string(dnum) + " digits");
+  }
+  w.u32(static_cast<std::uint32_t>(dnum));
+  w.u32(static_cast<std::uint32_t>(context.digit_size()));
   w.f64(p.default_scale);
   w.u8(static_cast<std::uint8_t>(p.name.size()));
   for (const char c : p.name) w.u8(static_cast<std::uint8_t>(c));
@@ -57,8 +66,11 @@ std::shared_ptr<const CkksContext> read_parameters_body(ByteReader& r, const Loa
                         std::to_string(p.poly_degree) + " is not a power of two in [8, 65536]");
   }
   const std::size_t dnum_at = r.offset();
-  p.dnum = r.u32("key-switching digits");
+  const std::size_t dnum = r.u32("key-switching digits");
+  p.dnum = dnum;
   if (p.dnum == 0) ByteReader::fail_at(dnum_at, "key-switching digits", "must be at least 1");
+  const std::size_t digit_size_at = r.offset();
+  const std::size_t digit_size = r.u32("digit size");
   const std::size_t scale_at = r.offset();
   p.default_scale = r.f64("default scale");
   if (!(p.default_scale > 0.0) || !std::isfinite(p.default_scale)) {
@@ -82,11 +94,18 @@ std::shared_ptr<const CkksContext> read_parameters_body(ByteReader& r, const Loa
   p.special_primes = read_primes(r, special_count, "special primes");
   if (p.dnum > data_count) ByteReader::fail_at(dnum_at, "key-switching digits", "more than primes");
   p.allow_insecure = options.allow_insecure;
+  std::shared_ptr<const CkksContext> context;
   try {
-    return CkksContext::create(std::move(p));
+    context = CkksContext::create(std::move(p));
   } catch (const std::invalid_argument& e) {
     ByteReader::fail_at(primes_at, "parameters", e.what());
   }
+  if (context->digit_size() != digit_size || context->dnum() != dnum) {
+    ByteReader::fail_at(digit_size_at, "digit size",
+                        std::to_string(digit_size) + " primes per digit does not match " +
+                            std::to_string(dnum) + " digits");
+  }
+  return context;
 }
 
 }  // namespace hesplit::ckks
