@@ -55,27 +55,62 @@ Ciphertext Encryptor::encrypt(const Plaintext& plain) const {
   const CkksContext& ctx = *context_;
   const std::size_t level = plain.level;
   const std::size_t n = ctx.degree();
+  const std::size_t k = ctx.num_special_primes();
+  const std::size_t ext = level + 1 + k;
+  // Work modulo Q_l P: limb r < level + 1 is q_r, limb level + 1 + j is p_j.
+  const auto key_index = [&](std::size_t r) {
+    return r <= level ? r : ctx.num_data_primes() + (r - level - 1);
+  };
+  std::vector<Modulus> moduli;
+  for (std::size_t r = 0; r < ext; ++r) moduli.push_back(ctx.key_modulus(key_index(r)));
+
   Prng prng;
-  std::vector<std::int8_t> u_small(n);
+  std::vector<std::int8_t> u_small(n), e0_small(n), e1_small(n);
   sample_ternary(prng, u_small);
-  const RnsPoly u = small_ntt(ctx, u_small, level);
+  sample_gaussian(prng, e0_small);
+  sample_gaussian(prng, e1_small);
+  RnsPoly u(n, ext), e0(n, ext), e1(n, ext);
+  small_to_rns(u_small, moduli, u);
+  small_to_rns(e0_small, moduli, e0);
+  small_to_rns(e1_small, moduli, e1);
+  // (t0, t1) = pk * u + (e0, e1) mod Q_l P, in coefficient form.
+  RnsPoly t0(n, ext), t1(n, ext);
+  for (std::size_t r = 0; r < ext; ++r) {
+    const std::size_t ki = key_index(r);
+    const Modulus& m = moduli[r];
+    ctx.ntt(ki).forward(u.limb(r).data());
+    poly_ops::mul_to(t0.limb(r).data(), public_key_->b.limb(ki).data(), u.limb(r).data(), n, m);
+    poly_ops::mul_to(t1.limb(r).data(), public_key_->a.limb(ki).data(), u.limb(r).data(), n, m);
+    ctx.ntt(ki).inverse(t0.limb(r).data());
+    ctx.ntt(ki).inverse(t1.limb(r).data());
+    poly_ops::add(t0.limb(r).data(), e0.limb(r).data(), n, m.value());
+    poly_ops::add(t1.limb(r).data(), e1.limb(r).data(), n, m.value());
+  }
+  // Divide by P with rounding (the centred lift of the P part is subtracted first), which
+  // shrinks the u e + e1 s noise to the rounding error; then NTT and add the message.
   Ciphertext ct;
   ct.level = level;
   ct.scale = plain.scale;
-  ct.components.push_back(gaussian_ntt(ctx, prng, level));
-  ct.components.push_back(gaussian_ntt(ctx, prng, level));
-  for (std::size_t i = 0; i <= level; ++i) {
-    const Modulus& m = ctx.data_modulus(i);
-    std::uint64_t* c0 = ct.components[0].limb(i).data();
-    std::uint64_t* c1 = ct.components[1].limb(i).data();
-    const std::uint64_t* ui = u.limb(i).data();
-    const std::uint64_t* b = public_key_->b.limb(i).data();
-    const std::uint64_t* a = public_key_->a.limb(i).data();
-    const std::uint64_t* mi = plain.poly.limb(i).data();
-    for (std::size_t k = 0; k < n; ++k) {
-      c0[k] = reduce_u128(static_cast<u128>(b[k]) * ui[k] + c0[k] + mi[k], m);
-      c1[k] = reduce_u128(static_cast<u128>(a[k]) * ui[k] + c1[k], m);
+  U64Vector lifted((level + 1) * n), scratch(k * n);
+  for (RnsPoly* t : {&t0, &t1}) {
+    ctx.mod_down_converter(level).convert(t->limb(level + 1).data(), lifted.data(), n,
+                                          scratch.data());
+    RnsPoly c(n, level + 1);
+    for (std::size_t i = 0; i <= level; ++i) {
+      const std::uint64_t q = ctx.data_modulus(i).value();
+      const std::uint64_t w = ctx.inv_p_mod_q(i);
+      const std::uint64_t ws = ctx.inv_p_mod_q_shoup(i);
+      const std::uint64_t* x = t->limb(i).data();
+      const std::uint64_t* lift = lifted.data() + i * n;
+      std::uint64_t* out = c.limb(i).data();
+      for (std::size_t j = 0; j < n; ++j) out[j] = mul_shoup(x[j] + q - lift[j], w, ws, q);
+      ctx.ntt(i).forward(out);
     }
+    ct.components.push_back(std::move(c));
+  }
+  for (std::size_t i = 0; i <= level; ++i) {
+    poly_ops::add(ct.components[0].limb(i).data(), plain.poly.limb(i).data(), n,
+                  ctx.data_modulus(i).value());
   }
   return ct;
 }

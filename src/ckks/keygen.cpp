@@ -66,7 +66,7 @@ SeededPublicKey KeyGenerator::create_public_key_seeded() const {
   SeededPublicKey pk;
   pk.seed = random_seed();
   Prng a_stream(pk.seed);
-  const std::size_t count = context_->num_data_primes();
+  const std::size_t count = context_->key_basis_size();
   const RnsPoly a = sample_uniform(a_stream, first_moduli(*context_, count), context_->degree());
   Prng noise;
   pk.b = rlwe_b(*context_, a, secret_.s, count, noise);

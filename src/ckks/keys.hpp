@@ -21,15 +21,16 @@ struct SecretKey {
   RnsPoly s;
 };
 
-// (b, a) = (-a s + e, a) over the data primes only (L + 1 limbs): public-key encryption happens
-// at the top data level, so special primes are not needed.
+// (b, a) = (-a s + e, a) over the whole key basis (L + 1 + k limbs, like SEAL): encryption works
+// modulo Q P and then divides by P, which removes the u e + e1 s noise (about 4 bits of
+// precision at N = 8192).
 struct PublicKey {
   RnsPoly b;
   RnsPoly a;
 };
 
 struct SeededPublicKey {
-  RnsPoly b;  // L + 1 limbs; a = uniform_poly(seed, data primes q_0..q_L)
+  RnsPoly b;  // L + 1 + k limbs; a = uniform_poly(seed, key basis q_0..q_L, p_0..p_{k-1})
   Seed seed{};
 };
 

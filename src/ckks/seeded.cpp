@@ -38,8 +38,7 @@ Ciphertext expand_ciphertext(const CkksContext& context, const SeededCiphertext&
 PublicKey expand_public_key(const CkksContext& context, const SeededPublicKey& seeded) {
   check_seeded_public_key(context, seeded);
   Prng prng(seeded.seed);
-  return PublicKey{
-      seeded.b, sample_uniform(prng, data_moduli(context, context.max_level()), context.degree())};
+  return PublicKey{seeded.b, sample_uniform(prng, key_moduli(context), context.degree())};
 }
 
 KSwitchKey expand_kswitch_key(const CkksContext& context, const SeededKSwitchKey& seeded) {

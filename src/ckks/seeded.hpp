@@ -12,7 +12,7 @@ namespace hesplit::ckks {
 
 // c1 = uniform over q_0..q_level.
 Ciphertext expand_ciphertext(const CkksContext& context, const SeededCiphertext& seeded);
-// a = uniform over q_0..q_L.
+// a = uniform over the key basis.
 PublicKey expand_public_key(const CkksContext& context, const SeededPublicKey& seeded);
 // a_0..a_{dnum-1} = successive uniform polynomials over the key basis from one stream.
 KSwitchKey expand_kswitch_key(const CkksContext& context, const SeededKSwitchKey& seeded);

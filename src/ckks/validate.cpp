@@ -79,12 +79,12 @@ void check_seeded_ciphertext(const CkksContext& context, const SeededCiphertext&
 }
 
 void check_public_key(const CkksContext& context, const PublicKey& key) {
-  check_poly(context, key.b, context.num_data_primes(), "public key b");
-  check_poly(context, key.a, context.num_data_primes(), "public key a");
+  check_key_poly(context, key.b, "public key b");
+  check_key_poly(context, key.a, "public key a");
 }
 
 void check_seeded_public_key(const CkksContext& context, const SeededPublicKey& key) {
-  check_poly(context, key.b, context.num_data_primes(), "seeded public key b");
+  check_key_poly(context, key.b, "seeded public key b");
 }
 
 void check_kswitch_key(const CkksContext& context, const KSwitchKey& key) {

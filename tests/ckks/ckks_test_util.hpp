@@ -79,4 +79,14 @@ double precision_bits(std::span<const T> got, std::span<const T> want) {
   return worst == 0.0 ? 64.0 : -std::log2(worst);
 }
 
+// -log2(mean |a_i - b_i|): the average precision (Lattigo's "average"), reported next to the
+// worst-slot figure.
+template <typename T>
+double mean_precision_bits(std::span<const T> got, std::span<const T> want) {
+  double total = 0.0;
+  for (std::size_t i = 0; i < want.size(); ++i) total += std::abs(got[i] - want[i]);
+  const double mean = total / static_cast<double>(want.size());
+  return mean == 0.0 ? 64.0 : -std::log2(mean);
+}
+
 }  // namespace hesplit::ckks::test
