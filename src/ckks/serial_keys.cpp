@@ -1,5 +1,5 @@
 // Bodies of key material. All polynomials are NTT form; the secret key is ternary coefficients.
-//   public key         u8 form | b | a                  (data primes q_0..q_L)
+//   public key         u8 form | b | a                  (key basis q_0..q_L, p_0..p_{k-1})
 //   seeded public key  u8 form | seed | b
 //   key-switching key  u8 form | u32 digits | (b_j, a_j) per digit      (key basis)
 //   seeded             u8 form | u32 digits | seed | b_j per digit
@@ -20,6 +20,10 @@ namespace hesplit::ckks {
 namespace {
 
 constexpr unsigned kTernaryBits = 2;
+
+// The public key lives on the whole key basis (keys.hpp): encryption works mod QP, then divides by
+// P.
+std::size_t public_key_limbs(const CkksContext& context) { return context.key_basis_size(); }
 
 std::size_t read_digit_count(ByteReader& r, const CkksContext& context) {
   const std::size_t at = r.offset();
@@ -82,16 +86,16 @@ std::map<std::uint32_t, Key> read_galois_map(ByteReader& r, const CkksContext& c
 void write_public_key_body(ByteWriter& w, const CkksContext& context, const PublicKey& key) {
   check_public_key(context, key);
   w.u8(kFormNtt);
-  write_poly(w, context, key.b, context.num_data_primes());
-  write_poly(w, context, key.a, context.num_data_primes());
+  write_poly(w, context, key.b, public_key_limbs(context));
+  write_poly(w, context, key.a, public_key_limbs(context));
 }
 
 PublicKey read_public_key_body(ByteReader& r, const CkksContext& context) {
   read_form(r, kFormNtt, "representation");
-  r.require(2 * packed_poly_bytes(context, context.num_data_primes()), "public key");
+  r.require(2 * packed_poly_bytes(context, public_key_limbs(context)), "public key");
   PublicKey key;
-  key.b = read_poly(r, context, context.num_data_primes(), "public key b");
-  key.a = read_poly(r, context, context.num_data_primes(), "public key a");
+  key.b = read_poly(r, context, public_key_limbs(context), "public key b");
+  key.a = read_poly(r, context, public_key_limbs(context), "public key a");
   return key;
 }
 
@@ -100,14 +104,14 @@ void write_seeded_public_key_body(ByteWriter& w, const CkksContext& context,
   check_seeded_public_key(context, key);
   w.u8(kFormNtt);
   write_seed(w, key.seed);
-  write_poly(w, context, key.b, context.num_data_primes());
+  write_poly(w, context, key.b, public_key_limbs(context));
 }
 
 SeededPublicKey read_seeded_public_key_body(ByteReader& r, const CkksContext& context) {
   read_form(r, kFormNtt, "representation");
   SeededPublicKey key;
   key.seed = read_seed(r, "seed of a");
-  key.b = read_poly(r, context, context.num_data_primes(), "public key b");
+  key.b = read_poly(r, context, public_key_limbs(context), "public key b");
   return key;
 }
 
