@@ -1,0 +1,259 @@
+// Every evaluator operation against plain complex arithmetic on the messages, the key and
+// encryptor APIs, and the clear errors for level/scale/key mismatches.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+
+#include "ckks/galois.hpp"
+#include "ckks/sampler.hpp"
+#include "ckks_test_setup.hpp"
+#include "ckks_test_util.hpp"
+
+namespace hesplit::ckks {
+namespace {
+
+using Complex = std::complex<double>;
+using test::precision_bits;
+
+const test::Setup& setup() {
+  static const std::vector<int> steps = {1, 2, 4, 8, 16, 32, 3, -7, 256, 512, 1024, 2048};
+  static const test::Setup s(preset("sealed-8192"), steps);
+  return s;
+}
+
+std::vector<Complex> msg(std::uint64_t seed) {
+  return test::complex_message(setup().context->slot_count(), seed);
+}
+
+template <typename F>
+std::vector<Complex> map2(const std::vector<Complex>& a, const std::vector<Complex>& b, F f) {
+  std::vector<Complex> r(a.size());
+  for (std::size_t j = 0; j < a.size(); ++j) r[j] = f(a[j], b[j]);
+  return r;
+}
+
+constexpr double kBits = 24.0;  // pk-encrypted inputs at 2^40 (fresh floor ~26.5 bits)
+
+TEST(Evaluator, AdditionsSubtractionsNegation) {
+  const auto& s = setup();
+  const auto a = msg(1), b = msg(2);
+  const Ciphertext ca = s.encrypt(a), cb = s.encrypt(b);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(s.evaluator.add(ca, cb)), map2(a, b, std::plus<>())),
+            kBits);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(s.evaluator.sub(ca, cb)), map2(a, b, std::minus<>())),
+            kBits);
+  const auto neg = map2(a, a, [](Complex x, Complex) { return -x; });
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(s.evaluator.negate(ca)), neg), kBits);
+  const Plaintext pb = s.encoder.encode(b, s.context->default_scale(), s.context->max_level());
+  EXPECT_GE(
+      precision_bits<Complex>(s.decrypt(s.evaluator.add_plain(ca, pb)), map2(a, b, std::plus<>())),
+      kBits);
+  Ciphertext sub = ca;
+  s.evaluator.sub_plain_inplace(sub, pb);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(sub), map2(a, b, std::minus<>())), kBits);
+  Ciphertext shifted = ca;
+  s.evaluator.add_scalar_inplace(shifted, -2.5);
+  const auto want = map2(a, a, [](Complex x, Complex) { return x - 2.5; });
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(shifted), want), kBits);
+  // A 3-component ciphertext plus a 2-component one.
+  const Ciphertext three = s.evaluator.multiply(ca, cb);
+  Ciphertext other = s.evaluator.multiply(cb, ca);
+  s.evaluator.add_inplace(other, three);
+  const auto twice = map2(a, b, [](Complex x, Complex y) { return 2.0 * x * y; });
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(other), twice), kBits - 1);
+}
+
+TEST(Evaluator, ScalarIntegerAndVectorProducts) {
+  const auto& s = setup();
+  const auto a = msg(3);
+  const Ciphertext ca = s.encrypt(a);
+  Ciphertext times = ca;
+  s.evaluator.multiply_scalar_inplace(times, -1.75, 0x1p40);
+  s.evaluator.rescale_inplace(times);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(times),
+                                    map2(a, a, [](Complex x, Complex) { return -1.75 * x; })),
+            kBits - 1);
+  Ciphertext integer = ca;
+  s.evaluator.multiply_integer_inplace(integer, -3);
+  EXPECT_EQ(integer.scale, ca.scale);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(integer),
+                                    map2(a, a, [](Complex x, Complex) { return -3.0 * x; })),
+            kBits - 2);
+  const std::vector<double> v = test::real_message(a.size(), 4);
+  Ciphertext vec = ca;
+  s.evaluator.multiply_vector_inplace(vec, v, 0x1p40);
+  s.evaluator.rescale_inplace(vec);
+  std::vector<Complex> want(a.size());
+  for (std::size_t j = 0; j < a.size(); ++j) want[j] = a[j] * v[j];
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(vec), want), kBits - 1);
+  const Ciphertext sq =
+      s.evaluator.rescale(s.evaluator.relinearize(s.evaluator.square(ca), s.relin));
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(sq), map2(a, a, std::multiplies<>())), kBits - 1);
+}
+
+TEST(Evaluator, ModSwitchKeepsTheMessage) {
+  const auto& s = setup();
+  const auto a = msg(5);
+  Ciphertext c = s.encrypt(a);
+  s.evaluator.mod_switch_to_inplace(c, 0);
+  EXPECT_EQ(c.level, 0U);
+  EXPECT_EQ(c.components[0].num_limbs(), 1U);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(c), a), kBits);
+  Plaintext p = s.encoder.encode(a, 0x1p40, 2);
+  s.evaluator.mod_switch_to_inplace(p, 1);
+  EXPECT_GE(precision_bits<Complex>(s.encoder.decode_complex(p), a), 30);
+  Ciphertext low = s.encrypt(a);
+  s.evaluator.mod_switch_to_inplace(low, 1);
+  s.evaluator.add_plain_inplace(low, p);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(low), map2(a, a, std::plus<>())), kBits);
+}
+
+TEST(Evaluator, RotateAndSumAndGaloisElements) {
+  const auto& s = setup();
+  const auto a = msg(6);
+  const Ciphertext c = s.encrypt(a);
+  const std::size_t slots = a.size();
+  // Sum of 8 consecutive slots (strides 1, 2, 4).
+  const Ciphertext sum = s.evaluator.rotate_and_sum(c, 8, 1, s.galois);
+  std::vector<Complex> want(slots);
+  for (std::size_t j = 0; j < slots; ++j) {
+    for (std::size_t t = 0; t < 8; ++t) want[j] += a[(j + t) % slots];
+  }
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(sum), want), kBits - 3);
+  // Blocks of 256 with stride 256: sum over 16 blocks (steps 256, 512, 1024, 2048).
+  const Ciphertext blocks = s.evaluator.rotate_and_sum(c, 16, 256, s.galois);
+  std::vector<Complex> want_blocks(slots);
+  for (std::size_t j = 0; j < slots; ++j) {
+    for (std::size_t t = 0; t < 16; ++t) want_blocks[j] += a[(j + 256 * t) % slots];
+  }
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(blocks), want_blocks), kBits - 4);
+  // Step 0 and the identity element give copies.
+  EXPECT_EQ(s.evaluator.rotate(c, 0, s.galois).components, c.components);
+  const std::vector<int> with_zero = {0, 1};
+  const auto hoisted = s.evaluator.rotate_hoisted(c, with_zero, s.galois);
+  EXPECT_EQ(hoisted[0].components, c.components);
+  // Equivalent steps (mod N/2) map to the same Galois element.
+  EXPECT_EQ(galois_element_for_step(1, 8192), galois_element_for_step(1 + 4096, 8192));
+  EXPECT_EQ(galois_element_for_step(-1, 8192), galois_element_for_step(4095, 8192));
+  EXPECT_EQ(conjugation_element(8192), 16383U);
+}
+
+TEST(Evaluator, MismatchesAreClearErrors) {
+  const auto& s = setup();
+  const auto a = msg(7);
+  const Ciphertext top = s.encrypt(a);
+  Ciphertext lower = top;
+  s.evaluator.mod_switch_to_inplace(lower, 1);
+  EXPECT_THROW(s.evaluator.add(top, lower), std::invalid_argument);
+  const Ciphertext other_scale = s.encrypt(a, 0x1p39, s.context->max_level());
+  try {
+    (void)s.evaluator.add(top, other_scale);
+    ADD_FAILURE() << "scale mismatch accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("scale"), std::string::npos);
+  }
+  // Within the 1e-9 relative tolerance is accepted.
+  Ciphertext nearly = top;
+  nearly.scale *= 1 + 1e-12;
+  EXPECT_NO_THROW((void)s.evaluator.add(top, nearly));
+  const Plaintext p1 = s.encoder.encode(a, 0x1p40, 1);
+  EXPECT_THROW(s.evaluator.multiply_plain(top, p1), std::invalid_argument);
+  EXPECT_THROW(s.evaluator.add_plain(top, p1), std::invalid_argument);
+  EXPECT_THROW(s.evaluator.multiply(top, lower), std::invalid_argument);
+  const Ciphertext three = s.evaluator.multiply(top, top);
+  EXPECT_THROW(s.evaluator.multiply(three, top), std::invalid_argument);
+  EXPECT_THROW(s.evaluator.rotate(three, 1, s.galois), std::invalid_argument);
+  Ciphertext bottom = top;
+  s.evaluator.mod_switch_to_inplace(bottom, 0);
+  EXPECT_THROW(s.evaluator.rescale(bottom), std::invalid_argument);
+  EXPECT_THROW(s.evaluator.mod_switch_to_inplace(bottom, 1), std::invalid_argument);
+  try {
+    (void)s.evaluator.rotate(top, 5, s.galois);
+    ADD_FAILURE() << "missing Galois key accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("rotation by 5"), std::string::npos);
+  }
+  const std::vector<int> missing = {1, 9};
+  EXPECT_THROW(s.evaluator.rotate_hoisted(top, missing, s.galois), std::invalid_argument);
+  const GaloisKeys none;
+  EXPECT_THROW(s.evaluator.conjugate(top, none), std::invalid_argument);
+  EXPECT_THROW(s.evaluator.rotate_and_sum(top, 3, 1, s.galois), std::invalid_argument);
+  Ciphertext broken = top;
+  broken.components[1].resize_limbs(2);
+  EXPECT_THROW(s.evaluator.add(top, broken), std::invalid_argument);
+  EXPECT_THROW(s.decryptor.decrypt(broken), std::invalid_argument);
+}
+
+TEST(Keys, GaloisKeysExactlyForRequestedStepsAndSeededFormsExpand) {
+  const auto& s = setup();
+  const std::vector<int> steps = {1, 1, 4097, 0, -3};
+  const SeededGaloisKeys seeded = s.keygen.create_galois_keys_seeded(steps, true);
+  // 1 and 4097 coincide, 0 needs no key: {5, 5^-3, conjugation}.
+  EXPECT_EQ(seeded.keys.size(), 3U);
+  EXPECT_TRUE(seeded.keys.contains(galois_element_for_step(1, 8192)));
+  EXPECT_TRUE(seeded.keys.contains(galois_element_for_step(-3, 8192)));
+  EXPECT_TRUE(seeded.keys.contains(conjugation_element(8192)));
+  const GaloisKeys expanded = expand_galois_keys(*s.context, seeded);
+  const GaloisKeys again = expand_galois_keys(*s.context, seeded);
+  EXPECT_EQ(expanded.keys.at(conjugation_element(8192)).digits[0].a,
+            again.keys.at(conjugation_element(8192)).digits[0].a);
+  const auto a = msg(8);
+  const Ciphertext r = s.evaluator.rotate(s.encrypt(a), -3, expanded);
+  std::vector<Complex> want(a.size());
+  for (std::size_t j = 0; j < a.size(); ++j) want[j] = a[(j + a.size() - 3) % a.size()];
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(r), want), kBits);
+  // A second key generator from the same secret key produces working keys.
+  const KeyGenerator same(s.context, s.keygen.secret_key());
+  const RelinKeys rk = expand_relin_keys(*s.context, same.create_relin_keys_seeded());
+  const Ciphertext c = s.encrypt(a);
+  const Ciphertext sq = s.evaluator.rescale(s.evaluator.multiply_relin(c, c, rk));
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(sq), map2(a, a, std::multiplies<>())), kBits - 1);
+  // Seeded public key -> expansion encrypts correctly.
+  const Encryptor pk2(s.context, expand_public_key(*s.context, same.create_public_key_seeded()));
+  const Plaintext p = s.encoder.encode(a, 0x1p40, 2);
+  EXPECT_GE(precision_bits<Complex>(s.decrypt(pk2.encrypt(p)), a), kBits);
+  // Encryptors refuse the mode they have no key for.
+  EXPECT_THROW(s.sk_encryptor.encrypt(p), std::logic_error);
+  EXPECT_THROW(s.pk_encryptor.encrypt_symmetric_seeded(p), std::logic_error);
+  // Two seeded encryptions of the same plaintext differ (fresh seeds and noise).
+  const SeededCiphertext e1 = s.sk_encryptor.encrypt_symmetric_seeded(p);
+  const SeededCiphertext e2 = s.sk_encryptor.encrypt_symmetric_seeded(p);
+  EXPECT_NE(e1.seed, e2.seed);
+  EXPECT_FALSE(e1.c0 == e2.c0);
+  // Zero encryptions at any level.
+  const Ciphertext z = s.sk_encryptor.encrypt_zero(1, 0x1p40);
+  for (const Complex& x : s.decrypt(z)) ASSERT_LT(std::abs(x), 1e-6);
+}
+
+TEST(Sampler, DistributionsHaveTheRightMoments) {
+  Prng prng(Seed{1, 2, 3});
+  std::vector<std::int8_t> g(1 << 18), t(1 << 18);
+  sample_gaussian(prng, g);
+  sample_ternary(prng, t);
+  double mean = 0, var = 0;
+  int max_abs = 0;
+  for (const std::int8_t e : g) {
+    mean += e;
+    var += static_cast<double>(e) * e;
+    max_abs = std::max(max_abs, std::abs(static_cast<int>(e)));
+  }
+  mean /= static_cast<double>(g.size());
+  var /= static_cast<double>(g.size());
+  EXPECT_NEAR(mean, 0.0, 0.03);
+  EXPECT_NEAR(var, kErrorSigma * kErrorSigma, 0.15);
+  EXPECT_LE(max_abs, kErrorBound);
+  std::array<int, 3> counts{};
+  for (const std::int8_t x : t) counts[static_cast<std::size_t>(x + 1)]++;
+  for (const int c : counts) EXPECT_NEAR(c / static_cast<double>(t.size()), 1.0 / 3.0, 0.005);
+  // Seeded expansion is deterministic; different seeds differ.
+  const std::vector<Modulus> m = {Modulus(setup().context->data_modulus(0))};
+  Prng a(Seed{9}), b(Seed{9}), c(Seed{10});
+  EXPECT_EQ(sample_uniform(a, m, 64), sample_uniform(b, m, 64));
+  Prng d(Seed{9});
+  EXPECT_FALSE(sample_uniform(d, m, 64) == sample_uniform(c, m, 64));
+}
+
+}  // namespace
+}  // namespace hesplit::ckks

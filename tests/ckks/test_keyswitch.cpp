@@ -1,0 +1,139 @@
+// Polynomial products and hybrid key switching on small insecure rings, against schoolbook
+// negacyclic products and the exact decryption identity, for several digit counts.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ckks/key_switch.hpp"
+#include "ckks/poly_ops.hpp"
+#include "ckks/sampler.hpp"
+#include "ckks_test_setup.hpp"
+#include "ckks_test_util.hpp"
+
+namespace hesplit::ckks {
+namespace {
+
+using Complex = std::complex<double>;
+
+CkksParameters small_params(std::size_t dnum) {
+  // N = 256: 4 data primes, 2 special primes (insecure, tests only).
+  CkksParameters p = CkksParameters::from_bit_sizes(256, {50, 40, 40, 40}, {55, 55}, 0x1p40, dnum,
+                                                    /*allow_insecure=*/true);
+  return p;
+}
+
+// Coefficient form of limb i of an NTT-form polynomial.
+std::vector<std::uint64_t> coeffs(const CkksContext& ctx, const RnsPoly& p, std::size_t i) {
+  std::vector<std::uint64_t> v(p.limb(i).begin(), p.limb(i).end());
+  ctx.ntt(i).inverse(v.data());
+  return v;
+}
+
+TEST(Products, CiphertextAndPlaintextProductsMatchSchoolbook) {
+  const std::vector<int> steps = {1};
+  const test::Setup s(small_params(0), steps);
+  const auto& ctx = *s.context;
+  const auto z = test::complex_message(ctx.slot_count(), 21);
+  const Ciphertext a = s.encrypt(z);
+  const Ciphertext b = s.encrypt(z, 0x1p20, ctx.max_level());
+  const Ciphertext prod = s.evaluator.multiply(a, b);
+  const Plaintext plain = s.encoder.encode(z, 0x1p30, ctx.max_level());
+  const Ciphertext pprod = s.evaluator.multiply_plain(a, plain);
+  for (std::size_t i = 0; i <= ctx.max_level(); ++i) {
+    const std::uint64_t q = ctx.data_modulus(i).value();
+    const auto a0 = coeffs(ctx, a.components[0], i), a1 = coeffs(ctx, a.components[1], i);
+    const auto b0 = coeffs(ctx, b.components[0], i), b1 = coeffs(ctx, b.components[1], i);
+    EXPECT_EQ(coeffs(ctx, prod.components[0], i), test::schoolbook_negacyclic(a0, b0, q));
+    EXPECT_EQ(coeffs(ctx, prod.components[2], i), test::schoolbook_negacyclic(a1, b1, q));
+    auto cross = test::schoolbook_negacyclic(a0, b1, q);
+    const auto cross2 = test::schoolbook_negacyclic(a1, b0, q);
+    for (std::size_t k = 0; k < cross.size(); ++k) cross[k] = (cross[k] + cross2[k]) % q;
+    EXPECT_EQ(coeffs(ctx, prod.components[1], i), cross);
+    const auto m = coeffs(ctx, plain.poly, i);
+    EXPECT_EQ(coeffs(ctx, pprod.components[0], i), test::schoolbook_negacyclic(a0, m, q));
+    EXPECT_EQ(coeffs(ctx, pprod.components[1], i), test::schoolbook_negacyclic(a1, m, q));
+  }
+}
+
+// After key switching, (c0' + c1' s) - (c0 + c1 s + c2 s^2) must be a small polynomial (the
+// key-switching noise), checked exactly with the CRT at every level and for several dnum.
+TEST(KeySwitch, RelinearisationNoiseIsSmallForEveryDigitCountAndLevel) {
+  for (const std::size_t dnum : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}}) {
+    const std::vector<int> steps = {1, 5};
+    const test::Setup s(small_params(dnum), steps);
+    const auto& ctx = *s.context;
+    const auto z = test::complex_message(ctx.slot_count(), 22);
+    for (std::size_t level = ctx.max_level(); level >= 1; --level) {
+      const Ciphertext a = s.encrypt(z, 0x1p30, level);
+      const Ciphertext three = s.evaluator.multiply(a, a);
+      const Ciphertext two = s.evaluator.relinearize(three, s.relin);
+      const Plaintext before = s.decryptor.decrypt(three);
+      const Plaintext after = s.decryptor.decrypt(two);
+      const RnsBasis& basis = ctx.data_basis(level);
+      std::vector<std::vector<std::uint64_t>> diff(level + 1);
+      for (std::size_t i = 0; i <= level; ++i) {
+        const std::uint64_t q = ctx.data_modulus(i).value();
+        diff[i] = coeffs(ctx, after.poly, i);
+        const auto b = coeffs(ctx, before.poly, i);
+        for (std::size_t k = 0; k < diff[i].size(); ++k) diff[i][k] = (diff[i][k] + q - b[k]) % q;
+      }
+      long double worst = 0;
+      std::vector<std::uint64_t> residues(level + 1);
+      for (std::size_t k = 0; k < ctx.degree(); ++k) {
+        for (std::size_t i = 0; i <= level; ++i) residues[i] = diff[i][k];
+        worst = std::max(worst, std::fabs(basis.compose_centered(residues)));
+      }
+      // Noise ~ sum_j |digit_j| * |e_j| * sqrt(N) / P + rounding: about 2^12 when every digit is
+      // below P, and it grows like (largest digit) / P otherwise (dnum = 1 here: 2^170 / 2^110).
+      int digit_bits = 0;
+      for (std::size_t d = 0; d < ctx.digits_at_level(level); ++d) {
+        int bits = 0;
+        const auto [begin, end] = ctx.digit_range(d, level);
+        for (std::size_t i = begin; i < end; ++i) bits += ctx.data_modulus(i).bit_count();
+        digit_bits = std::max(digit_bits, bits);
+      }
+      const int p_bits = 2 * 55;
+      const long double bound = std::ldexp(1.0L, 18 + std::max(0, digit_bits - p_bits));
+      EXPECT_LT(worst, bound) << "dnum " << dnum << " level " << level;
+      EXPECT_GT(worst, 0.0L);  // not trivially identical: noise is present
+      // When the digits are below P, relinearising costs (almost) no precision.
+      if (digit_bits <= p_bits) {
+        std::vector<Complex> want(z.size());
+        for (std::size_t j = 0; j < z.size(); ++j) want[j] = z[j] * z[j];
+        const double bits_before =
+            test::precision_bits<Complex>(s.encoder.decode_complex(before), want);
+        const double bits_after =
+            test::precision_bits<Complex>(s.encoder.decode_complex(after), want);
+        EXPECT_GE(bits_after, bits_before - 0.5) << "dnum " << dnum << " level " << level;
+      }
+    }
+    // Rotations with this digit count, at the lowest level with a key switch.
+    const Ciphertext low = s.encrypt(z, 0x1p30, 1);
+    const Ciphertext r = s.evaluator.rotate(low, 5, s.galois);
+    std::vector<Complex> want(z.size());
+    for (std::size_t j = 0; j < z.size(); ++j) want[j] = z[(j + 5) % z.size()];
+    EXPECT_GE(test::precision_bits<Complex>(s.decrypt(r), want), 18.0) << "dnum " << dnum;
+  }
+}
+
+TEST(KeySwitch, DecompositionDigitsAreCentredLiftsOfTheInput) {
+  const std::vector<int> steps;
+  const test::Setup s(small_params(2), steps);
+  const auto& ctx = *s.context;
+  const Ciphertext a = s.encrypt(test::complex_message(ctx.slot_count(), 23));
+  const DecomposedPoly dec = decompose(ctx, a.components[1], ctx.max_level());
+  ASSERT_EQ(dec.digits.size(), 2U);
+  // For each digit: residues mod its own primes equal the input; the lift mod other primes is a
+  // value congruent to the input mod Q_digit and below 2 * Q_digit in magnitude.
+  for (std::size_t d = 0; d < 2; ++d) {
+    const auto [begin, end] = ctx.digit_range(d, ctx.max_level());
+    for (std::size_t i = begin; i < end; ++i) {
+      EXPECT_TRUE(std::equal(dec.digits[d].limb(i).begin(), dec.digits[d].limb(i).end(),
+                             a.components[1].limb(i).begin()));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hesplit::ckks
