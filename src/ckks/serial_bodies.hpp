@@ -23,6 +23,10 @@ inline constexpr std::size_t kMaxParametersName = 64;
 
 void write_parameters_body(ByteWriter& w, const CkksContext& context);
 std::shared_ptr<const CkksContext> read_parameters_body(ByteReader& r, const LoadOptions& options);
+// Header of a whole object of type `expected` that starts with a parameter block (parameters,
+// public context), then the block: accepted fingerprint, context built, fingerprint matching.
+std::shared_ptr<const CkksContext> read_header_and_parameters(ByteReader& r, ObjectType expected,
+                                                              const LoadOptions& options);
 
 void write_plaintext_body(ByteWriter& w, const CkksContext& context, const Plaintext& plain);
 Plaintext read_plaintext_body(ByteReader& r, const CkksContext& context);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "ckks/context.hpp"
 #include "ckks/serial_io.hpp"
@@ -38,6 +39,17 @@ struct LoadOptions {
   // Accept parameter sets below the 128-bit security table (tests only). Decided by the caller,
   // never read from the bytes.
   bool allow_insecure = false;
+  // If not empty, only these parameter sets are accepted, checked on the header before any
+  // context is built (a server should list the presets it serves: building a context for large
+  // foreign parameters costs time and memory).
+  std::vector<ParamsFingerprint> accepted_fingerprints;
+
+  // Options for tests on small insecure parameters.
+  static LoadOptions insecure_for_tests() {
+    LoadOptions options;
+    options.allow_insecure = true;
+    return options;
+  }
 };
 
 std::string_view object_type_name(ObjectType type) noexcept;

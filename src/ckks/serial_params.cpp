@@ -1,5 +1,6 @@
 // Parameter block: N, digits, default scale, name, data primes, special primes.
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -97,13 +98,36 @@ std::shared_ptr<const CkksContext> read_parameters_body(ByteReader& r, const Loa
   std::shared_ptr<const CkksContext> context;
   try {
     context = CkksContext::create(std::move(p));
-  } catch (const std::invalid_argument& e) {
+  } catch (const std::exception& e) {  // invalid parameters, or no NTT root for a prime
     ByteReader::fail_at(primes_at, "parameters", e.what());
   }
   if (context->digit_size() != digit_size || context->dnum() != dnum) {
     ByteReader::fail_at(digit_size_at, "digit size",
                         std::to_string(digit_size) + " primes per digit does not match " +
                             std::to_string(dnum) + " digits");
+  }
+  return context;
+}
+
+std::shared_ptr<const CkksContext> read_header_and_parameters(ByteReader& r, ObjectType expected,
+                                                              const LoadOptions& options) {
+  const std::size_t start = r.offset();
+  const ObjectHeader header = read_header(r);
+  if (header.type != expected) {
+    ByteReader::fail_at(start + 6, "object type",
+                        "holds " + std::string(object_type_name(header.type)) + ", expected " +
+                            std::string(object_type_name(expected)));
+  }
+  const auto& accepted = options.accepted_fingerprints;
+  if (!accepted.empty() &&
+      std::find(accepted.begin(), accepted.end(), header.fingerprint) == accepted.end()) {
+    ByteReader::fail_at(start + 8, "parameter fingerprint",
+                        "not one of the accepted parameter sets");
+  }
+  auto context = read_parameters_body(r, options);
+  if (context->fingerprint() != header.fingerprint) {
+    ByteReader::fail_at(start + 8, "parameter fingerprint",
+                        "does not match the parameters in the body");
   }
   return context;
 }

@@ -37,17 +37,8 @@ Bytes save_public_context(const PublicContext& exported) {
 
 PublicContext load_public_context(std::span<const std::uint8_t> bytes, const LoadOptions& options) {
   ByteReader r(bytes);
-  const ObjectHeader header = read_header(r);
-  if (header.type != ObjectType::kPublicContext) {
-    ByteReader::fail_at(
-        6, "object type",
-        "holds " + std::string(object_type_name(header.type)) + ", expected a public context");
-  }
   PublicContext out;
-  out.context = read_parameters_body(r, options);
-  if (out.context->fingerprint() != header.fingerprint) {
-    ByteReader::fail_at(8, "parameter fingerprint", "does not match the parameters in the body");
-  }
+  out.context = read_header_and_parameters(r, ObjectType::kPublicContext, options);
   const CkksContext& context = *out.context;
   const std::size_t contents_at = r.offset();
   const std::uint8_t contents = r.u8("contents");

@@ -56,17 +56,8 @@ Bytes save_parameters(const CkksContext& context) {
 std::shared_ptr<const CkksContext> load_parameters(std::span<const std::uint8_t> bytes,
                                                    const LoadOptions& options) {
   ByteReader r(bytes);
-  const ObjectHeader header = read_header(r);
-  if (header.type != ObjectType::kParameters) {
-    ByteReader::fail_at(
-        6, "object type",
-        "holds " + std::string(object_type_name(header.type)) + ", expected parameters");
-  }
-  auto context = read_parameters_body(r, options);
+  auto context = read_header_and_parameters(r, ObjectType::kParameters, options);
   r.expect_end();
-  if (context->fingerprint() != header.fingerprint) {
-    ByteReader::fail_at(8, "parameter fingerprint", "does not match the parameters in the body");
-  }
   return context;
 }
 

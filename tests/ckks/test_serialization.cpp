@@ -161,7 +161,7 @@ TEST(Serialization, InsecureParametersNeedTheCallersPermission) {
   } catch (const SerializationError& e) {
     EXPECT_NE(std::string(e.what()).find("N = 1024"), std::string::npos) << e.what();
   }
-  EXPECT_NO_THROW(load_parameters(bytes, LoadOptions{.allow_insecure = true}));
+  EXPECT_NO_THROW(load_parameters(bytes, LoadOptions::insecure_for_tests()));
 }
 
 TEST(Serialization, CiphertextsRoundTripBitExactAndDecrypt) {
@@ -279,7 +279,7 @@ TEST(Serialization, PublicContextCarriesParametersAndPublicKeysOnly) {
   const PublicContext exported{k.context, k.seeded_pk, k.seeded_relin, k.seeded_galois};
   const Bytes bytes = save_public_context(exported);
   EXPECT_THROW(load_public_context(bytes), SerializationError);  // insecure N without permission
-  const PublicContext loaded = load_public_context(bytes, LoadOptions{.allow_insecure = true});
+  const PublicContext loaded = load_public_context(bytes, LoadOptions::insecure_for_tests());
   EXPECT_EQ(loaded.context->fingerprint(), k.context->fingerprint());
   ASSERT_TRUE(loaded.public_key && loaded.relin_keys && loaded.galois_keys);
   EXPECT_EQ(loaded.public_key->seed, k.seeded_pk.seed);
@@ -289,14 +289,26 @@ TEST(Serialization, PublicContextCarriesParametersAndPublicKeysOnly) {
 
   // Only what was asked for.
   const Bytes relin_only = save_public_context(PublicContext{k.context, {}, k.seeded_relin, {}});
-  const PublicContext partial =
-      load_public_context(relin_only, LoadOptions{.allow_insecure = true});
+  const PublicContext partial = load_public_context(relin_only, LoadOptions::insecure_for_tests());
   EXPECT_FALSE(partial.public_key || partial.galois_keys);
   EXPECT_TRUE(partial.relin_keys);
 
+  // A server can restrict the parameter sets it accepts; the check precedes building a context.
+  LoadOptions only_sealed{
+      .allow_insecure = true,
+      .accepted_fingerprints = {CkksContext(preset("sealed-8192")).fingerprint()}};
+  try {
+    load_public_context(bytes, only_sealed);
+    FAIL() << "accepted a parameter set outside the accepted list";
+  } catch (const SerializationError& e) {
+    EXPECT_EQ(e.offset(), 8U);
+  }
+  only_sealed.accepted_fingerprints.push_back(k.context->fingerprint());
+  EXPECT_NO_THROW(load_public_context(bytes, only_sealed));
+
   // A secret-key file is not a public context.
   EXPECT_THROW(load_public_context(save_secret_key(*k.context, k.keygen.secret_key()),
-                                   LoadOptions{.allow_insecure = true}),
+                                   LoadOptions::insecure_for_tests()),
                SerializationError);
 }
 
@@ -400,7 +412,7 @@ TEST(Serialization, EveryTruncationIsRejected) {
                 load_secret_key(ctx, cut);
                 break;
               default:
-                load_public_context(cut, LoadOptions{.allow_insecure = true});
+                load_public_context(cut, LoadOptions::insecure_for_tests());
                 break;
             }
           },
@@ -424,7 +436,7 @@ TEST(Serialization, HostileSizeFieldsAreRejectedWithoutLargeAllocations) {
   const Bytes galois = save(ctx, k.seeded_galois);
   const Bytes context_bytes =
       save_public_context(PublicContext{k.context, k.seeded_pk, k.seeded_relin, k.seeded_galois});
-  const LoadOptions insecure{.allow_insecure = true};
+  const LoadOptions insecure = LoadOptions::insecure_for_tests();
 
   struct Case {
     const char* what;

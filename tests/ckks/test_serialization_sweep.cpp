@@ -171,7 +171,7 @@ TEST(SerializationSweep, ParametersFile) {
   Fixture& f = fixture();
   const Bytes file = save_parameters(*f.context);
   const SweepResult r = sweep(file, [&](const Bytes& bytes) {
-    const auto loaded = load_parameters(bytes, LoadOptions{.allow_insecure = true});
+    const auto loaded = load_parameters(bytes, LoadOptions::insecure_for_tests());
     // Only fields outside the fingerprint (name, default scale) can change and still load.
     return loaded->fingerprint() == f.context->fingerprint();
   });
@@ -187,8 +187,7 @@ TEST(SerializationSweep, PublicContextFileHeadAndEveryHundredthByte) {
   const SweepResult r = sweep(
       file,
       [&](const Bytes& bytes) {
-        const PublicContext loaded =
-            load_public_context(bytes, LoadOptions{.allow_insecure = true});
+        const PublicContext loaded = load_public_context(bytes, LoadOptions::insecure_for_tests());
         bool ok = loaded.context->fingerprint() == f.context->fingerprint();
         if (loaded.public_key) ok = ok && in_range(*loaded.context, loaded.public_key->b);
         if (loaded.relin_keys) {
