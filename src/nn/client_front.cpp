@@ -1,7 +1,5 @@
 #include "nn/client_front.hpp"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <stdexcept>
 
 #include "nn/checkpoint.hpp"
@@ -22,18 +20,9 @@ torch::nn::Sequential make_front() {
                          tnn::Flatten());                                       // 6
 }
 
-// The (weight, bias) pairs of the two convolutions with their fan-in.
-struct ConvParams {
-  const char* weight;
-  const char* bias;
-  std::vector<std::int64_t> weight_shape;
-  std::int64_t fan_in;
-};
-const std::vector<ConvParams>& conv_params() {
-  static const std::vector<ConvParams> params{{"0.weight", "0.bias", {16, 1, 7}, 1 * 7},
-                                              {"3.weight", "3.bias", {8, 16, 5}, 16 * 5}};
-  return params;
-}
+// Parameter names of the two convolutions in nn.Sequential numbering.
+constexpr const char* kConvWeights[] = {"0.weight", "3.weight"};
+constexpr const char* kConvBiases[] = {"0.bias", "3.bias"};
 
 void check_beats(std::span<const float> beats, std::size_t count) {
   if (beats.size() != count * static_cast<std::size_t>(kInputLength)) {
@@ -58,13 +47,13 @@ ClientFront::ClientFront(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 ClientFront::ClientFront(std::uint64_t seed, double learning_rate)
     : impl_(std::make_unique<Impl>(learning_rate)) {
-  at::Generator generator =
-      at::make_generator<at::CPUGeneratorImpl>(detail::derive_seed(seed, detail::kClientStream));
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
   const auto parameters = impl_->front->named_parameters();
-  for (const ConvParams& conv : conv_params()) {
-    torch::Tensor weight = parameters[conv.weight];
-    torch::Tensor bias = parameters[conv.bias];
-    detail::init_like_pytorch(weight, bias, conv.fan_in, generator);
+  const auto& shapes = detail::front_conv_shapes();
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    torch::Tensor weight = parameters[kConvWeights[i]];
+    torch::Tensor bias = parameters[kConvBiases[i]];
+    detail::init_like_pytorch(weight, bias, shapes[i].fan_in, generator);
   }
 }
 
@@ -113,10 +102,11 @@ ClientFront ClientFront::load(const std::filesystem::path& file, double learning
   auto impl = std::make_unique<Impl>(learning_rate);
   torch::NoGradGuard no_grad;
   auto parameters = impl->front->named_parameters();
-  for (const ConvParams& conv : conv_params()) {
-    const std::int64_t out_channels = conv.weight_shape.front();
-    parameters[conv.weight].copy_(detail::take(state, conv.weight, conv.weight_shape, file));
-    parameters[conv.bias].copy_(detail::take(state, conv.bias, {out_channels}, file));
+  const auto& shapes = detail::front_conv_shapes();
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    parameters[kConvWeights[i]].copy_(detail::take(state, kConvWeights[i], shapes[i].weight, file));
+    parameters[kConvBiases[i]].copy_(
+        detail::take(state, kConvBiases[i], {shapes[i].out_channels}, file));
   }
   return ClientFront(std::move(impl));
 }

@@ -17,8 +17,8 @@ inline constexpr std::int64_t kSplitFeatures = 256;
 
 class ClientFront {
  public:
-  // Weights drawn like PyTorch's defaults (uniform in +-1/sqrt(fan_in)) from a generator seeded
-  // with `seed`, so that two runs with the same seed start from the same network.
+  // Weights exactly as PyTorch initialises this network after torch.manual_seed(seed) (its default
+  // Conv1d initialisation, drawn from a private generator seeded with `seed`).
   ClientFront(std::uint64_t seed, double learning_rate);
   ~ClientFront();
   ClientFront(ClientFront&&) noexcept;

@@ -1,7 +1,5 @@
 #include "nn/server_head.hpp"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <stdexcept>
 
 #include "nn/checkpoint.hpp"
@@ -32,8 +30,7 @@ ServerHead::ServerHead(std::int64_t features, std::int64_t classes, std::uint64_
   if (features <= 0 || classes <= 1) {
     throw std::invalid_argument("server head needs features > 0 and at least two classes");
   }
-  at::Generator generator =
-      at::make_generator<at::CPUGeneratorImpl>(detail::derive_seed(seed, detail::kServerStream));
+  at::Generator generator = detail::generator_after_front(seed);
   impl_->weight = torch::empty({classes, features}, torch::kFloat32);
   impl_->bias = torch::empty({classes}, torch::kFloat32);
   impl_->learning_rate = learning_rate;

@@ -12,6 +12,8 @@ namespace hesplit::nn {
 
 class ServerHead {
  public:
+  // Weights exactly as PyTorch initialises nn.Linear(features, classes) right after the client
+  // front, following torch.manual_seed(seed): the whole split network starts like the PyTorch one.
   ServerHead(std::int64_t features, std::int64_t classes, std::uint64_t seed, double learning_rate);
   ~ServerHead();
   ServerHead(ServerHead&&) noexcept;

@@ -46,5 +46,20 @@ TEST(PythonCheckpoint, TorchLoadReadsBothHalvesAndComputesTheSameLogits) {
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 
+TEST(PythonCheckpoint, InitialWeightsEqualPyTorchsForTheSameSeed) {
+  if (std::system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 with torch (python3-torch) is not installed";
+  }
+  const auto dir = test::scratch_dir("nn_python_init");
+  for (const std::uint64_t seed : {0u, 5u}) {
+    ClientFront(seed, 1e-3).save(dir / "front.pt");
+    ServerHead(kSplitFeatures, 5, seed, 1e-2).save(dir / "head.pt");
+    const std::string command = "/usr/bin/python3 " HESPLIT_PYTHON_INIT_SCRIPT " " +
+                                std::to_string(seed) + " 5 " + (dir / "front.pt").string() + " " +
+                                (dir / "head.pt").string();
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  }
+}
+
 }  // namespace
 }  // namespace hesplit::nn
