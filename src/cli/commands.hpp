@@ -8,6 +8,8 @@ void add_train_command(CLI::App& app);
 void add_server_command(CLI::App& app);
 void add_client_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
+void add_inspect_command(CLI::App& app);
+void add_prepare_command(CLI::App& app);
 
 
 }  // namespace hesplit::cli

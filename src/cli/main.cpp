@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   hesplit::cli::add_server_command(app);
   hesplit::cli::add_client_command(app);
   hesplit::cli::add_evaluate_command(app);
+  hesplit::cli::add_inspect_command(app);
+  hesplit::cli::add_prepare_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -110,7 +110,15 @@ class Writer {
     attribute("wavelet_level", H5T_NATIVE_INT32, {}, &s.wavelet_level);
     attribute("wavelet_threshold", H5T_NATIVE_DOUBLE, {}, &s.wavelet_threshold);
     string_attribute("threshold_mode", s.threshold_mode);
-    attribute("records", H5T_NATIVE_INT32, {s.records.size()}, s.records.data());
+    // Empty lists are left out (HDF5 cannot write an attribute from an empty buffer); the reader
+    // gives back empty lists for absent attributes.
+    if (!s.records.empty()) {
+      attribute("records", H5T_NATIVE_INT32, {s.records.size()}, s.records.data());
+    }
+    if (!s.extracted_per_class.empty()) {
+      attribute("extracted_per_class", H5T_NATIVE_INT64, {s.extracted_per_class.size()},
+                s.extracted_per_class.data());
+    }
   }
 
  private:
@@ -203,7 +211,8 @@ class Reader {
     return value;
   }
 
-  std::vector<std::int32_t> ints_attribute(const char* name) const {
+  template <typename T>
+  std::vector<T> ints_attribute(const char* name, hid_t mem_type) const {
     if (!has_attribute(name)) return {};
     const Hdf5Handle attr(H5Aopen(file_, name, H5P_DEFAULT), H5Aclose);
     const Hdf5Handle space(H5Aget_space(attr.get()), H5Sclose);
@@ -211,8 +220,8 @@ class Reader {
     if (count < 0 || count > 100000) {
       fail(source_, std::string("attribute ") + name + " has an unexpected size");
     }
-    std::vector<std::int32_t> out(static_cast<std::size_t>(count));
-    if (count > 0 && H5Aread(attr.get(), H5T_NATIVE_INT32, out.data()) < 0) {
+    std::vector<T> out(static_cast<std::size_t>(count));
+    if (count > 0 && H5Aread(attr.get(), mem_type, out.data()) < 0) {
       fail(source_, std::string("cannot read attribute ") + name);
     }
     return out;
@@ -295,7 +304,8 @@ ExtractionSettings read_settings(const Reader& in) {
   s.wavelet_threshold =
       in.number_attribute("wavelet_threshold", H5T_NATIVE_DOUBLE, s.wavelet_threshold);
   s.threshold_mode = in.string_attribute("threshold_mode", s.threshold_mode);
-  s.records = in.ints_attribute("records");
+  s.records = in.ints_attribute<std::int32_t>("records", H5T_NATIVE_INT32);
+  s.extracted_per_class = in.ints_attribute<std::int64_t>("extracted_per_class", H5T_NATIVE_INT64);
   return s;
 }
 

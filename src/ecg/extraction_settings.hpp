@@ -20,6 +20,7 @@ struct ExtractionSettings {
   double wavelet_threshold = 0.005 * std::sqrt(2.0 * std::log2(128.0));
   std::string threshold_mode = "soft";  // on every coefficient array, approximation included
   std::vector<std::int32_t> records;    // MIT-BIH records the beats were taken from
+  std::vector<std::int64_t> extracted_per_class;  // beats extracted per class, before the split
 };
 
 }  // namespace hesplit::ecg

@@ -114,6 +114,8 @@ BeatDataset prepare_dataset(const PrepareOptions& options, const PrepareProgress
   dataset.extraction.records = split_records(options.split);
   const BeatSet pool = extract_beats(options.mitdb_dir, dataset.extraction.records, options.classes,
                                      options.threads, progress);
+  dataset.extraction.extracted_per_class.assign(dataset.class_names.size(), 0);
+  for (const auto y : pool.y) ++dataset.extraction.extracted_per_class[static_cast<std::size_t>(y)];
   SplitIndices split;
   switch (options.split) {
     case SplitKind::kPaper:
