@@ -325,6 +325,27 @@ void Evaluator::mod_switch_to_inplace(Plaintext& p, std::size_t level) const {
   p.level = level;
 }
 
+namespace {
+
+// Rotation with a pre-permuted Galois key (keys.hpp): (u0, u1) = c0 + KS(c1), then X -> X^g.
+Ciphertext galois_from_decomposition(const CkksContext& ctx, const Ciphertext& a,
+                                     const DecomposedPoly& dec, std::uint32_t galois_elt,
+                                     const KSwitchKey& key, std::vector<std::uint32_t>& perm) {
+  RnsPoly u0 = a.components[0];
+  RnsPoly u1(ctx.degree(), a.level + 1);
+  key_switch_accumulate(ctx, dec, key, {}, u0, u1);
+  ntt_galois_permutation(galois_elt, ctx.bit_reverse_table(), perm);
+  Ciphertext r;
+  r.level = a.level;
+  r.scale = a.scale;
+  r.components.assign(2, RnsPoly(ctx.degree(), a.level + 1));
+  permute_poly(u0, perm, r.components[0]);
+  permute_poly(u1, perm, r.components[1]);
+  return r;
+}
+
+}  // namespace
+
 Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
                                    const GaloisKeys& keys) const {
   check_shape(*context_, a, "rotate");
@@ -336,14 +357,7 @@ Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt
   }
   const DecomposedPoly dec = decompose(*context_, a.components[1], a.level);
   std::vector<std::uint32_t> perm;
-  ntt_galois_permutation(galois_elt, context_->bit_reverse_table(), perm);
-  Ciphertext r;
-  r.level = a.level;
-  r.scale = a.scale;
-  r.components.assign(2, RnsPoly(context_->degree(), a.level + 1));
-  permute_poly(a.components[0], perm, r.components[0]);
-  key_switch_accumulate(*context_, dec, it->second, perm, r.components[0], r.components[1]);
-  return r;
+  return galois_from_decomposition(*context_, a, dec, galois_elt, it->second, perm);
 }
 
 Ciphertext Evaluator::rotate(const Ciphertext& a, int steps, const GaloisKeys& keys) const {
@@ -385,14 +399,7 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span
       out.push_back(a);
       continue;
     }
-    ntt_galois_permutation(elements[s], context_->bit_reverse_table(), perm);
-    Ciphertext r;
-    r.level = a.level;
-    r.scale = a.scale;
-    r.components.assign(2, RnsPoly(context_->degree(), a.level + 1));
-    permute_poly(a.components[0], perm, r.components[0]);
-    key_switch_accumulate(*context_, dec, *step_keys[s], perm, r.components[0], r.components[1]);
-    out.push_back(std::move(r));
+    out.push_back(galois_from_decomposition(*context_, a, dec, elements[s], *step_keys[s], perm));
   }
   return out;
 }

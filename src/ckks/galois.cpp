@@ -1,6 +1,7 @@
 #include "ckks/galois.hpp"
 
 #include <stdexcept>
+#include <string>
 
 namespace hesplit::ckks {
 
@@ -13,6 +14,22 @@ std::uint32_t galois_element_for_step(int steps, std::size_t degree) {
   std::uint64_t elt = 1;
   for (std::int64_t i = 0; i < s; ++i) elt = (elt * 5) % two_n;
   return static_cast<std::uint32_t>(elt);
+}
+
+std::uint32_t galois_inverse(std::uint32_t galois_elt, std::size_t degree) {
+  const std::uint64_t two_n = 2 * static_cast<std::uint64_t>(degree);
+  if (galois_elt % 2 == 0 || galois_elt >= two_n) {
+    throw std::invalid_argument("Galois element " + std::to_string(galois_elt) +
+                                " is not odd and below 2N");
+  }
+  // The odd residues mod 2N form a group of order N: g^(N - 1) = g^-1.
+  std::uint64_t result = 1;
+  std::uint64_t base = galois_elt;
+  for (std::uint64_t e = degree - 1; e != 0; e >>= 1) {
+    if (e & 1) result = (result * base) % two_n;
+    base = (base * base) % two_n;
+  }
+  return static_cast<std::uint32_t>(result);
 }
 
 std::uint32_t conjugation_element(std::size_t degree) noexcept {

@@ -11,6 +11,8 @@ namespace hesplit::ckks {
 // Galois element rotating the slots left by `steps` (slot j receives slot j + steps; negative
 // steps rotate right): 5^(steps mod N/2) mod 2N.
 std::uint32_t galois_element_for_step(int steps, std::size_t degree);
+// The inverse of an odd element modulo 2N.
+std::uint32_t galois_inverse(std::uint32_t galois_elt, std::size_t degree);
 // Conjugation of every slot: 2N - 1.
 std::uint32_t conjugation_element(std::size_t degree) noexcept;
 

@@ -57,31 +57,36 @@ DecomposedPoly decompose(const CkksContext& ctx, const RnsPoly& c, std::size_t l
 
 namespace {
 
-// sum_d D_d[limb r](perm) * key_d[key limb], reduced, into out (n words).
-void inner_product_limb(const DecomposedPoly& dec, const KSwitchKey& key, bool use_b, std::size_t r,
+constexpr std::size_t kMaxDigits = 64;
+
+// (out_b, out_a) = sum_d D_d[limb r](perm) * (b_d, a_d)[key limb], reduced. Both key components
+// are done in one pass so each (possibly permuted) digit word is loaded once. The sums are kept
+// lazily in 128 bits: each product is < 2^122, so up to 64 digits cannot overflow.
+void inner_product_pair(const DecomposedPoly& dec, const KSwitchKey& key, std::size_t r,
                         std::size_t key_limb, std::span<const std::uint32_t> perm, const Modulus& m,
-                        std::uint64_t* out, std::size_t n) {
+                        std::uint64_t* __restrict out_b, std::uint64_t* __restrict out_a,
+                        std::size_t n) {
   const std::size_t digits = dec.digits.size();
-  // Lazy accumulation in 128 bits: each product is < 2^122, so many digits fit without overflow.
-  if (perm.empty()) {
-    for (std::size_t k = 0; k < n; ++k) {
-      u128 acc = 0;
-      for (std::size_t d = 0; d < digits; ++d) {
-        const RnsPoly& kp = use_b ? key.digits[d].b : key.digits[d].a;
-        acc += static_cast<u128>(dec.digits[d].data()[r * n + k]) * kp.data()[key_limb * n + k];
-      }
-      out[k] = reduce_u128(acc, m);
+  const std::uint64_t* dp[kMaxDigits];
+  const std::uint64_t* kb[kMaxDigits];
+  const std::uint64_t* ka[kMaxDigits];
+  for (std::size_t d = 0; d < digits; ++d) {
+    dp[d] = dec.digits[d].data() + r * n;
+    kb[d] = key.digits[d].b.data() + key_limb * n;
+    ka[d] = key.digits[d].a.data() + key_limb * n;
+  }
+  const bool permuted = !perm.empty();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t src = permuted ? perm[k] : k;
+    u128 acc_b = 0;
+    u128 acc_a = 0;
+    for (std::size_t d = 0; d < digits; ++d) {
+      const std::uint64_t x = dp[d][src];
+      acc_b += static_cast<u128>(x) * kb[d][k];
+      acc_a += static_cast<u128>(x) * ka[d][k];
     }
-  } else {
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t src = perm[k];
-      u128 acc = 0;
-      for (std::size_t d = 0; d < digits; ++d) {
-        const RnsPoly& kp = use_b ? key.digits[d].b : key.digits[d].a;
-        acc += static_cast<u128>(dec.digits[d].data()[r * n + src]) * kp.data()[key_limb * n + k];
-      }
-      out[k] = reduce_u128(acc, m);
-    }
+    out_b[k] = reduce_u128(acc_b, m);
+    out_a[k] = reduce_u128(acc_a, m);
   }
 }
 
@@ -92,39 +97,45 @@ void key_switch_accumulate(const CkksContext& ctx, const DecomposedPoly& dec, co
   const std::size_t level = dec.level;
   const std::size_t n = ctx.degree();
   const std::size_t k = ctx.num_special_primes();
-  if (key.digits.size() < dec.digits.size()) {
+  if (key.digits.size() < dec.digits.size() || dec.digits.size() > kMaxDigits) {
     throw std::invalid_argument("key switching: key has too few digits");
   }
   if (out0.num_limbs() != level + 1 || out1.num_limbs() != level + 1) {
     throw std::invalid_argument("key switching: output shape does not match the level");
   }
   // 1. Special limbs of both products, back to coefficient form, lifted to Q_l (ModDown part 1).
-  U64Vector special(k * n);
-  U64Vector lifted((level + 1) * n);
+  U64Vector special(2 * k * n);
+  U64Vector lifted(2 * (level + 1) * n);
   U64Vector scratch(k * n);
-  U64Vector limb(n);
-  RnsPoly* outs[2] = {&out0, &out1};
-  for (int c = 0; c < 2; ++c) {
-    for (std::size_t j = 0; j < k; ++j) {
-      const std::size_t r = level + 1 + j;
-      const std::size_t ki = ctx.num_data_primes() + j;
-      inner_product_limb(dec, key, c == 0, r, ki, perm, ctx.key_modulus(ki), special.data() + j * n,
-                         n);
-      ctx.ntt(ki).inverse(special.data() + j * n);
-    }
-    ctx.mod_down_converter(level).convert(special.data(), lifted.data(), n, scratch.data());
-    // 2. Data limbs: out += (product - lift) * P^-1 mod q_i.
-    for (std::size_t i = 0; i <= level; ++i) {
-      const Modulus& m = ctx.data_modulus(i);
-      const std::uint64_t q = m.value();
-      std::uint64_t* lift = lifted.data() + i * n;
+  for (std::size_t j = 0; j < k; ++j) {
+    const std::size_t ki = ctx.num_data_primes() + j;
+    std::uint64_t* sb = special.data() + j * n;
+    std::uint64_t* sa = special.data() + (k + j) * n;
+    inner_product_pair(dec, key, level + 1 + j, ki, perm, ctx.key_modulus(ki), sb, sa, n);
+    ctx.ntt(ki).inverse(sb);
+    ctx.ntt(ki).inverse(sa);
+  }
+  for (std::size_t c = 0; c < 2; ++c) {
+    ctx.mod_down_converter(level).convert(special.data() + c * k * n,
+                                          lifted.data() + c * (level + 1) * n, n, scratch.data());
+  }
+  // 2. Data limbs: out += (product - lift) * P^-1 mod q_i.
+  U64Vector prod_b(n), prod_a(n);
+  for (std::size_t i = 0; i <= level; ++i) {
+    const Modulus& m = ctx.data_modulus(i);
+    const std::uint64_t q = m.value();
+    inner_product_pair(dec, key, i, i, perm, m, prod_b.data(), prod_a.data(), n);
+    const std::uint64_t w = ctx.inv_p_mod_q(i);
+    const std::uint64_t ws = ctx.inv_p_mod_q_shoup(i);
+    const std::uint64_t* prods[2] = {prod_b.data(), prod_a.data()};
+    RnsPoly* outs[2] = {&out0, &out1};
+    for (std::size_t c = 0; c < 2; ++c) {
+      std::uint64_t* lift = lifted.data() + (c * (level + 1) + i) * n;
       ctx.ntt(i).forward(lift);
-      inner_product_limb(dec, key, c == 0, i, i, perm, m, limb.data(), n);
-      const std::uint64_t w = ctx.inv_p_mod_q(i);
-      const std::uint64_t ws = ctx.inv_p_mod_q_shoup(i);
+      const std::uint64_t* prod = prods[c];
       std::uint64_t* o = outs[c]->limb(i).data();
       for (std::size_t t = 0; t < n; ++t) {
-        const std::uint64_t diff = limb[t] + q - lift[t];  // < 2q, fine for Shoup
+        const std::uint64_t diff = prod[t] + q - lift[t];  // < 2q, fine for Shoup
         o[t] = add_mod(o[t], mul_shoup(diff, w, ws, q), q);
       }
     }

@@ -77,7 +77,8 @@ PublicKey KeyGenerator::create_public_key() const {
   return expand_public_key(*context_, create_public_key_seeded());
 }
 
-SeededKSwitchKey KeyGenerator::create_kswitch_key(const RnsPoly& target) const {
+SeededKSwitchKey KeyGenerator::create_kswitch_key(const RnsPoly& target,
+                                                  const RnsPoly& destination) const {
   const CkksContext& ctx = *context_;
   const std::size_t count = ctx.key_basis_size();
   const std::size_t n = ctx.degree();
@@ -88,7 +89,7 @@ SeededKSwitchKey KeyGenerator::create_kswitch_key(const RnsPoly& target) const {
   Prng noise;
   for (std::size_t digit = 0; digit < ctx.dnum(); ++digit) {
     const RnsPoly a = sample_uniform(a_stream, moduli, n);
-    RnsPoly b = rlwe_b(ctx, a, secret_.s, count, noise);
+    RnsPoly b = rlwe_b(ctx, a, destination, count, noise);
     // + P * target on the digit's own data primes (the gadget is 0 on all other primes).
     const auto [begin, end] = ctx.digit_range(digit, ctx.max_level());
     for (std::size_t i = begin; i < end; ++i) {
@@ -112,7 +113,7 @@ SeededRelinKeys KeyGenerator::create_relin_keys_seeded() const {
     poly_ops::mul(s2.limb(i).data(), secret_.s.limb(i).data(), context_->degree(),
                   context_->key_modulus(i));
   }
-  return SeededRelinKeys{create_kswitch_key(s2)};
+  return SeededRelinKeys{create_kswitch_key(s2, secret_.s)};
 }
 
 RelinKeys KeyGenerator::create_relin_keys() const {
@@ -129,15 +130,16 @@ SeededGaloisKeys KeyGenerator::create_galois_keys_seeded_for(
                                   " is not odd and below 2N");
     }
     if (elt == 1 || keys.keys.contains(elt)) continue;
-    // Target s(X^g), in NTT form a permutation of s's evaluations.
-    ntt_galois_permutation(elt, context_->bit_reverse_table(), perm);
-    RnsPoly target(context_->degree(), context_->key_basis_size());
+    // Destination s(X^(g^-1)): in NTT form a permutation of s's evaluations (see keys.hpp).
+    ntt_galois_permutation(galois_inverse(elt, context_->degree()), context_->bit_reverse_table(),
+                           perm);
+    RnsPoly destination(context_->degree(), context_->key_basis_size());
     for (std::size_t i = 0; i < context_->key_basis_size(); ++i) {
       const std::span<const std::uint64_t> src = secret_.s.limb(i);
-      const std::span<std::uint64_t> dst = target.limb(i);
+      const std::span<std::uint64_t> dst = destination.limb(i);
       for (std::size_t k = 0; k < dst.size(); ++k) dst[k] = src[perm[k]];
     }
-    keys.keys.emplace(elt, create_kswitch_key(target));
+    keys.keys.emplace(elt, create_kswitch_key(secret_.s, destination));
   }
   return keys;
 }

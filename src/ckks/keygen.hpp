@@ -32,8 +32,8 @@ class KeyGenerator {
   SeededGaloisKeys create_galois_keys_seeded_for(std::span<const std::uint32_t> elements) const;
 
  private:
-  // Key switching from `target` (NTT form over the key basis) to the secret key.
-  SeededKSwitchKey create_kswitch_key(const RnsPoly& target) const;
+  // Key switching from `target` to `destination` (both NTT form over the key basis).
+  SeededKSwitchKey create_kswitch_key(const RnsPoly& target, const RnsPoly& destination) const;
 
   std::shared_ptr<const CkksContext> context_;
   SecretKey secret_;

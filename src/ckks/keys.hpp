@@ -62,8 +62,11 @@ struct SeededRelinKeys {
   SeededKSwitchKey key;
 };
 
-// Switches s(X^g) -> s(X) for each Galois element g (5^r mod 2N for a rotation by r slots,
-// 2N - 1 for conjugation). Only the requested elements are present.
+// For each Galois element g (5^r mod 2N for a rotation by r slots, 2N - 1 for conjugation) a
+// key switching s(X) -> s(X^(g^-1)), i.e. the usual s(X^g) -> s(X) key with the automorphism
+// X -> X^(g^-1) applied to it: b_j = -a_j s(X^(g^-1)) + e_j + P [digit j] s. The evaluator
+// key-switches c1 without permuting anything and applies X -> X^g to the two results, so the
+// digits are read sequentially (no gather). Only the requested elements are present.
 struct GaloisKeys {
   std::map<std::uint32_t, KSwitchKey> keys;
 };

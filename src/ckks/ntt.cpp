@@ -9,34 +9,54 @@
 namespace hesplit::ckks {
 namespace {
 
-// Cooley-Tukey with Harvey's lazy reduction: values stay in [0, 4q) between stages.
-void forward_scalar(std::uint64_t* a, const NttTables& tables) {
+// One Harvey butterfly: x, y in [0, 4q) -> x + w y, x - w y in [0, 4q).
+inline void forward_butterfly(std::uint64_t& x, std::uint64_t& y, std::uint64_t w, std::uint64_t ws,
+                              std::uint64_t q, std::uint64_t two_q) noexcept {
+  std::uint64_t u = x;
+  u -= (u >= two_q) ? two_q : 0;
+  const std::uint64_t v = mul_shoup_lazy(y, w, ws, q);
+  x = u + v;
+  y = u - v + two_q;
+}
+
+inline std::uint64_t reduce_from_4q(std::uint64_t u, std::uint64_t q,
+                                    std::uint64_t two_q) noexcept {
+  u -= (u >= two_q) ? two_q : 0;
+  return u - ((u >= q) ? q : 0);
+}
+
+// Cooley-Tukey with Harvey's lazy reduction: values stay in [0, 4q) between stages. The last two
+// stages (t = 2, t = 1) are unrolled, and the final reduction to [0, q) is fused into the last.
+void forward_scalar(std::uint64_t* __restrict a, const NttTables& tables) {
   const std::uint64_t q = tables.modulus().value();
   const std::uint64_t two_q = 2 * q;
   const std::size_t n = tables.degree();
-  const std::uint64_t* w = tables.root_powers().data();
-  const std::uint64_t* ws = tables.root_powers_shoup().data();
-  std::size_t t = n;
-  for (std::size_t m = 1; m < n; m <<= 1) {
-    t >>= 1;
+  const std::uint64_t* __restrict w = tables.root_powers().data();
+  const std::uint64_t* __restrict ws = tables.root_powers_shoup().data();
+  std::size_t m = 1;
+  std::size_t t = n >> 1;
+  for (; t >= 4; m <<= 1, t >>= 1) {
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint64_t wi = w[m + i];
       const std::uint64_t wsi = ws[m + i];
-      std::uint64_t* x = a + 2 * i * t;
-      std::uint64_t* y = x + t;
-      for (std::size_t j = 0; j < t; ++j) {
-        std::uint64_t u = x[j];
-        u -= (u >= two_q) ? two_q : 0;
-        const std::uint64_t v = mul_shoup_lazy(y[j], wi, wsi, q);
-        x[j] = u + v;
-        y[j] = u - v + two_q;
-      }
+      std::uint64_t* __restrict x = a + 2 * i * t;
+      std::uint64_t* __restrict y = x + t;
+      for (std::size_t j = 0; j < t; ++j) forward_butterfly(x[j], y[j], wi, wsi, q, two_q);
     }
   }
-  for (std::size_t j = 0; j < n; ++j) {
-    std::uint64_t u = a[j];
-    u -= (u >= two_q) ? two_q : 0;
-    a[j] = u - ((u >= q) ? q : 0);
+  if (t == 2) {
+    for (std::size_t i = 0; i < m; ++i) {
+      std::uint64_t* x = a + 4 * i;
+      forward_butterfly(x[0], x[2], w[m + i], ws[m + i], q, two_q);
+      forward_butterfly(x[1], x[3], w[m + i], ws[m + i], q, two_q);
+    }
+    m <<= 1;
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    std::uint64_t* x = a + 2 * i;
+    forward_butterfly(x[0], x[1], w[m + i], ws[m + i], q, two_q);
+    x[0] = reduce_from_4q(x[0], q, two_q);
+    x[1] = reduce_from_4q(x[1], q, two_q);
   }
 }
 
