@@ -162,6 +162,8 @@ TEST(PrepareMitdb, PaperSplitSizesAndLeak) {
   EXPECT_LT(leak, 0.31);
   EXPECT_EQ(s.shared_records.size(), 43u);  // every patient on both sides
   EXPECT_EQ(d.extraction.records.size(), 43u);
+  EXPECT_EQ(d.extraction.extracted_per_class,
+            (std::vector<std::int64_t>{71732, 8036, 7231, 2491, 6559}));
 }
 
 TEST(PrepareMitdb, PatientsSplitKeepsPatientsApart) {
@@ -214,6 +216,7 @@ TEST(PrepareMitdb, AllSplitAndHdf5File) {
   EXPECT_EQ(back.train.x, d.train.x);
   EXPECT_EQ(back.split, "all");
   EXPECT_EQ(back.extraction.records, d.extraction.records);
+  EXPECT_EQ(back.extraction.extracted_per_class, d.extraction.extracted_per_class);
 }
 
 TEST(PrepareMitdb, PaperRejectsAami) {
