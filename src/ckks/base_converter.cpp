@@ -26,12 +26,21 @@ void BaseConverter::convert(const std::uint64_t* in, std::uint64_t* out, std::si
     const std::uint64_t half = q >> 1;
     for (std::size_t j = 0; j < to_.size(); ++j) {
       const Modulus& t = to_[j];
-      const std::uint64_t q_mod_t = product_mod_to_[j];
       std::uint64_t* o = out + j * degree;
-      for (std::size_t k = 0; k < degree; ++k) {
-        const std::uint64_t x = in[k];
-        const std::uint64_t x_mod_t = reduce_u64(x, t);
-        o[k] = (x > half) ? sub_mod(x_mod_t, q_mod_t, t.value()) : x_mod_t;
+      if (q <= t.value()) {
+        // x < t already: a negative centred value x - q becomes x + (t - q).
+        const std::uint64_t shift = t.value() - q;
+        for (std::size_t k = 0; k < degree; ++k) {
+          const std::uint64_t x = in[k];
+          o[k] = x + ((x > half) ? shift : 0);
+        }
+      } else {
+        const std::uint64_t q_mod_t = product_mod_to_[j];
+        for (std::size_t k = 0; k < degree; ++k) {
+          const std::uint64_t x = in[k];
+          const std::uint64_t x_mod_t = reduce_u64(x, t);
+          o[k] = (x > half) ? sub_mod(x_mod_t, q_mod_t, t.value()) : x_mod_t;
+        }
       }
     }
     return;

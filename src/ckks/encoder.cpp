@@ -14,6 +14,12 @@ namespace {
 
 using Complex = std::complex<double>;
 
+// Plain complex product (std::complex's operator* also handles infinities and NaNs through a
+// slow library call; FFT inputs are finite).
+inline Complex mul(Complex a, Complex b) noexcept {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
 void check_encode_args(const CkksContext& context, std::size_t count, std::size_t slots,
                        double scale, std::size_t level) {
   if (count > slots) {
@@ -70,7 +76,7 @@ void CkksEncoder::fft_forward(std::vector<Complex>& a) const {
       for (std::size_t j = 0; j < half; ++j) {
         const Complex w = roots_[j * step];
         const Complex u = a[start + j];
-        const Complex v = a[start + j + half] * w;
+        const Complex v = mul(a[start + j + half], w);
         a[start + j] = u + v;
         a[start + j + half] = u - v;
       }
@@ -91,7 +97,7 @@ void CkksEncoder::fft_inverse(std::vector<Complex>& a) const {
       for (std::size_t j = 0; j < half; ++j) {
         const Complex w = std::conj(roots_[j * step]);
         const Complex u = a[start + j];
-        const Complex v = a[start + j + half] * w;
+        const Complex v = mul(a[start + j + half], w);
         a[start + j] = u + v;
         a[start + j + half] = u - v;
       }
@@ -119,7 +125,7 @@ Plaintext CkksEncoder::encode(std::span<const Complex> values, double scale,
   Plaintext plain{RnsPoly(degree, level + 1), level, scale};
   std::vector<std::uint64_t> residues(level + 1);
   for (std::size_t k = 0; k < degree; ++k) {
-    const Complex w = fft[k % n] * std::conj(twist_[k % n]);
+    const Complex w = mul(fft[k % n], std::conj(twist_[k % n]));
     const double coefficient = (k < n ? w.real() : w.imag()) * scale;
     if (std::isfinite(coefficient) && std::fabs(coefficient) >= std::ldexp(1.0, level_bits)) {
       throw std::invalid_argument("CKKS encode: scaled value 2^" +
@@ -176,7 +182,7 @@ std::vector<Complex> CkksEncoder::decode_complex(const Plaintext& plain) const {
     for (std::size_t i = 0; i <= level; ++i) residues[i] = coeffs.limb(i)[k];
     real[k] = static_cast<double>(basis.compose_centered(residues) * inv_scale);
   }
-  for (std::size_t k = 0; k < n; ++k) fft[k] = Complex(real[k], real[k + n]) * twist_[k];
+  for (std::size_t k = 0; k < n; ++k) fft[k] = mul(Complex(real[k], real[k + n]), twist_[k]);
   fft_forward(fft);
   std::vector<Complex> slots(n);
   for (std::size_t j = 0; j < n; ++j) slots[j] = fft[slot_to_fft_[j]];
