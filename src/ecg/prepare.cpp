@@ -2,6 +2,7 @@
 #include "prepare.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 
@@ -22,12 +23,19 @@ BeatSet record_beats(const std::filesystem::path& mitdb_dir, std::int32_t record
                      BeatProcessor& processor) {
   const auto rec = read_record(mitdb_dir / std::to_string(record), "atr", true);
   require_checksums(rec.header, rec.signals, rec.folder);
+  const auto header_file = mitdb_dir / (std::to_string(record) + ".hea");
   const auto channel = rec.header.find_signal(settings.channel);
-  if (!channel) {
-    throw_wfdb(mitdb_dir / (std::to_string(record) + ".hea"),
-               "no signal described as " + settings.channel);
+  if (!channel) throw_wfdb(header_file, "no signal described as " + settings.channel);
+  const auto& time_resolution = rec.annotations->time_resolution;
+  if (time_resolution && *time_resolution != rec.header.sampling_frequency) {
+    throw_wfdb(mitdb_dir / (std::to_string(record) + ".atr"),
+               "annotation time resolution differs from the sampling frequency (not supported)");
   }
-  const auto scaled = minmax_scaled(rec.signals.samples[*channel], rec.header.signals[*channel]);
+  const auto& samples = rec.signals.samples[*channel];
+  if (std::adjacent_find(samples.begin(), samples.end(), std::not_equal_to<>()) == samples.end()) {
+    throw_wfdb(header_file, "signal " + settings.channel + " is constant: cannot scale it");
+  }
+  const auto scaled = minmax_scaled(samples, rec.header.signals[*channel]);
   const auto windows =
       select_beat_windows(*rec.annotations, rec.signals.samples_per_signal, classes, settings);
   BeatSet beats;
