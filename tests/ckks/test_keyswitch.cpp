@@ -1,6 +1,7 @@
 // Polynomial products and hybrid key switching on small insecure rings, against schoolbook
 // negacyclic products and the exact decryption identity, for several digit counts.
 
+#include <gmpxx.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -131,6 +132,49 @@ TEST(KeySwitch, DecompositionDigitsAreCentredLiftsOfTheInput) {
     for (std::size_t i = begin; i < end; ++i) {
       EXPECT_TRUE(std::equal(dec.digits[d].limb(i).begin(), dec.digits[d].limb(i).end(),
                              a.components[1].limb(i).begin()));
+    }
+  }
+}
+
+mpz_class mpz_u64(std::uint64_t v) {
+  mpz_class z;
+  mpz_import(z.get_mpz_t(), 1, -1, sizeof(v), 0, 0, &v);
+  return z;
+}
+
+// Rescale divides by q_l with rounding: every coefficient becomes floor((X + floor(q_l / 2)) / q_l)
+// mod Q_{l-1}, X in [0, Q_l) the exact CRT value (GMP).
+TEST(Rescale, MatchesExactRoundedDivision) {
+  const std::vector<int> steps;
+  const test::Setup s(small_params(0), steps);
+  const auto& ctx = *s.context;
+  const Ciphertext c = s.encrypt(test::complex_message(ctx.slot_count(), 24));
+  const std::size_t l = ctx.max_level();
+  const Ciphertext r = s.evaluator.rescale(c);
+  ASSERT_EQ(r.level, l - 1);
+  EXPECT_DOUBLE_EQ(r.scale, c.scale / static_cast<double>(ctx.data_modulus(l).value()));
+  mpz_class q_l = mpz_u64(ctx.data_modulus(l).value());
+  mpz_class big_q = 1;
+  for (std::size_t i = 0; i <= l; ++i) big_q *= mpz_u64(ctx.data_modulus(i).value());
+  for (std::size_t comp = 0; comp < 2; ++comp) {
+    std::vector<std::vector<std::uint64_t>> in(l + 1), out(l);
+    for (std::size_t i = 0; i <= l; ++i) in[i] = coeffs(ctx, c.components[comp], i);
+    for (std::size_t i = 0; i < l; ++i) out[i] = coeffs(ctx, r.components[comp], i);
+    for (std::size_t k = 0; k < ctx.degree(); ++k) {
+      mpz_class x = 0;  // CRT by GMP
+      for (std::size_t i = 0; i <= l; ++i) {
+        const mpz_class qi = mpz_u64(ctx.data_modulus(i).value());
+        const mpz_class punct = big_q / qi;
+        mpz_class inv;
+        mpz_invert(inv.get_mpz_t(), mpz_class(punct % qi).get_mpz_t(), qi.get_mpz_t());
+        x += mpz_u64(in[i][k]) * inv % qi * punct;
+      }
+      x %= big_q;
+      mpz_class expected = (x + q_l / 2) / q_l;
+      for (std::size_t i = 0; i < l; ++i) {
+        const mpz_class qi = mpz_u64(ctx.data_modulus(i).value());
+        ASSERT_EQ(mpz_class(expected % qi), mpz_u64(out[i][k])) << "k " << k << " prime " << i;
+      }
     }
   }
 }
