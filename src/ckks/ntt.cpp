@@ -25,8 +25,10 @@ inline std::uint64_t reduce_from_4q(std::uint64_t u, std::uint64_t q,
   return u - ((u >= q) ? q : 0);
 }
 
-// Cooley-Tukey with Harvey's lazy reduction: values stay in [0, 4q) between stages. The last two
-// stages (t = 2, t = 1) are unrolled, and the final reduction to [0, q) is fused into the last.
+// Cooley-Tukey with Harvey's lazy reduction: values stay in [0, 4q) between stages. Stages are
+// fused in pairs (radix 4) to halve the passes over memory: a block of 4 words goes through the
+// butterflies of stage (m, t) and of stage (2m, t / 2) while it sits in registers. The final
+// reduction to [0, q) is a separate pass.
 void forward_scalar(std::uint64_t* __restrict a, const NttTables& tables) {
   const std::uint64_t q = tables.modulus().value();
   const std::uint64_t two_q = 2 * q;
@@ -35,53 +37,81 @@ void forward_scalar(std::uint64_t* __restrict a, const NttTables& tables) {
   const std::uint64_t* __restrict ws = tables.root_powers_shoup().data();
   std::size_t m = 1;
   std::size_t t = n >> 1;
-  for (; t >= 4; m <<= 1, t >>= 1) {
+  if (tables.log_degree() % 2 == 1) {
+    for (std::size_t j = 0; j < t; ++j) forward_butterfly(a[j], a[j + t], w[1], ws[1], q, two_q);
+    m = 2;
+    t >>= 1;
+  }
+  for (; t > 1; m <<= 2, t >>= 2) {
+    const std::size_t h = t >> 1;
     for (std::size_t i = 0; i < m; ++i) {
-      const std::uint64_t wi = w[m + i];
-      const std::uint64_t wsi = ws[m + i];
+      const std::uint64_t w1 = w[m + i], ws1 = ws[m + i];
+      const std::uint64_t w2 = w[2 * m + 2 * i], ws2 = ws[2 * m + 2 * i];
+      const std::uint64_t w3 = w[2 * m + 2 * i + 1], ws3 = ws[2 * m + 2 * i + 1];
       std::uint64_t* __restrict x = a + 2 * i * t;
-      std::uint64_t* __restrict y = x + t;
-      for (std::size_t j = 0; j < t; ++j) forward_butterfly(x[j], y[j], wi, wsi, q, two_q);
+      for (std::size_t j = 0; j < h; ++j) {
+        std::uint64_t x0 = x[j], x1 = x[j + h], x2 = x[j + t], x3 = x[j + t + h];
+        forward_butterfly(x0, x2, w1, ws1, q, two_q);
+        forward_butterfly(x1, x3, w1, ws1, q, two_q);
+        forward_butterfly(x0, x1, w2, ws2, q, two_q);
+        forward_butterfly(x2, x3, w3, ws3, q, two_q);
+        x[j] = x0;
+        x[j + h] = x1;
+        x[j + t] = x2;
+        x[j + t + h] = x3;
+      }
     }
   }
-  if (t == 2) {
-    for (std::size_t i = 0; i < m; ++i) {
-      std::uint64_t* x = a + 4 * i;
-      forward_butterfly(x[0], x[2], w[m + i], ws[m + i], q, two_q);
-      forward_butterfly(x[1], x[3], w[m + i], ws[m + i], q, two_q);
-    }
-    m <<= 1;
-  }
-  for (std::size_t i = 0; i < m; ++i) {
-    std::uint64_t* x = a + 2 * i;
-    forward_butterfly(x[0], x[1], w[m + i], ws[m + i], q, two_q);
-    x[0] = reduce_from_4q(x[0], q, two_q);
-    x[1] = reduce_from_4q(x[1], q, two_q);
-  }
+  for (std::size_t j = 0; j < n; ++j) a[j] = reduce_from_4q(a[j], q, two_q);
 }
 
-// Gentleman-Sande with values in [0, 2q); the last stage also multiplies by N^-1.
-void inverse_scalar(std::uint64_t* a, const NttTables& tables) {
+// One Gentleman-Sande butterfly: x, y in [0, 2q) -> x + y, (x - y) w in [0, 2q).
+inline void inverse_butterfly(std::uint64_t& x, std::uint64_t& y, std::uint64_t w, std::uint64_t ws,
+                              std::uint64_t q, std::uint64_t two_q) noexcept {
+  const std::uint64_t u = x;
+  const std::uint64_t v = y;
+  std::uint64_t s = u + v;
+  s -= (s >= two_q) ? two_q : 0;
+  x = s;
+  y = mul_shoup_lazy(u - v + two_q, w, ws, q);
+}
+
+// Gentleman-Sande with values in [0, 2q), stages fused in pairs like the forward transform; the
+// last stage (m = 1) also multiplies by N^-1 and reduces to [0, q).
+void inverse_scalar(std::uint64_t* __restrict a, const NttTables& tables) {
   const std::uint64_t q = tables.modulus().value();
   const std::uint64_t two_q = 2 * q;
   const std::size_t n = tables.degree();
-  const std::uint64_t* w = tables.inv_root_powers().data();
-  const std::uint64_t* ws = tables.inv_root_powers_shoup().data();
+  const std::uint64_t* __restrict w = tables.inv_root_powers().data();
+  const std::uint64_t* __restrict ws = tables.inv_root_powers_shoup().data();
   std::size_t t = 1;
-  for (std::size_t m = n >> 1; m > 1; m >>= 1) {
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::uint64_t wi = w[m + i];
-      const std::uint64_t wsi = ws[m + i];
-      std::uint64_t* x = a + 2 * i * t;
-      std::uint64_t* y = x + t;
+  std::size_t m = n >> 1;
+  for (; m >= 4; m >>= 2, t <<= 2) {
+    // Stages (m, t) and (m / 2, 2t) on blocks of 4t words.
+    const std::size_t half_m = m >> 1;
+    for (std::size_t i = 0; i < half_m; ++i) {
+      const std::uint64_t w1 = w[m + 2 * i], ws1 = ws[m + 2 * i];
+      const std::uint64_t w2 = w[m + 2 * i + 1], ws2 = ws[m + 2 * i + 1];
+      const std::uint64_t w3 = w[half_m + i], ws3 = ws[half_m + i];
+      std::uint64_t* __restrict x = a + 4 * i * t;
       for (std::size_t j = 0; j < t; ++j) {
-        const std::uint64_t u = x[j];
-        const std::uint64_t v = y[j];
-        std::uint64_t s = u + v;
-        s -= (s >= two_q) ? two_q : 0;
-        x[j] = s;
-        y[j] = mul_shoup_lazy(u - v + two_q, wi, wsi, q);
+        std::uint64_t x0 = x[j], x1 = x[j + t], x2 = x[j + 2 * t], x3 = x[j + 3 * t];
+        inverse_butterfly(x0, x1, w1, ws1, q, two_q);
+        inverse_butterfly(x2, x3, w2, ws2, q, two_q);
+        inverse_butterfly(x0, x2, w3, ws3, q, two_q);
+        inverse_butterfly(x1, x3, w3, ws3, q, two_q);
+        x[j] = x0;
+        x[j + t] = x1;
+        x[j + 2 * t] = x2;
+        x[j + 3 * t] = x3;
       }
+    }
+  }
+  if (m == 2) {
+    for (std::size_t i = 0; i < 2; ++i) {
+      std::uint64_t* x = a + 2 * i * t;
+      for (std::size_t j = 0; j < t; ++j)
+        inverse_butterfly(x[j], x[j + t], w[2 + i], ws[2 + i], q, two_q);
     }
     t <<= 1;
   }
@@ -96,8 +126,8 @@ void inverse_scalar(std::uint64_t* a, const NttTables& tables) {
     const std::uint64_t v = a[j + half];
     std::uint64_t s = u + v;
     s -= (s >= two_q) ? two_q : 0;
-    std::uint64_t r0 = mul_shoup_lazy(s, ninv, ninv_s, q);
-    std::uint64_t r1 = mul_shoup_lazy(u - v + two_q, wn, wn_s, q);
+    const std::uint64_t r0 = mul_shoup_lazy(s, ninv, ninv_s, q);
+    const std::uint64_t r1 = mul_shoup_lazy(u - v + two_q, wn, wn_s, q);
     a[j] = r0 - ((r0 >= q) ? q : 0);
     a[j + half] = r1 - ((r1 >= q) ? q : 0);
   }
