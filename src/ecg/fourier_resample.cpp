@@ -4,10 +4,24 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
 namespace hesplit::ecg {
+
+namespace {
+
+fftw_complex* as_fftw(std::complex<double>* p) { return reinterpret_cast<fftw_complex*>(p); }
+
+// FFTW's planner keeps process-wide state and must not run on two threads at once; this lock
+// makes constructing resamplers safe from any thread (executing plans needs no lock).
+std::mutex& fftw_planner_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+}  // namespace
 
 // Plans are made with FFTW_ESTIMATE (deterministic: no timing-dependent algorithm choice, so the
 // same input always gives the same bits) and FFTW_UNALIGNED (any std::vector may be passed to the
@@ -16,16 +30,11 @@ struct FourierResampler::Plans {
   fftw_plan forward = nullptr;
   fftw_plan inverse = nullptr;
   ~Plans() {
+    const std::lock_guard lock(fftw_planner_mutex());
     if (forward != nullptr) fftw_destroy_plan(forward);
     if (inverse != nullptr) fftw_destroy_plan(inverse);
   }
 };
-
-namespace {
-
-fftw_complex* as_fftw(std::complex<double>* p) { return reinterpret_cast<fftw_complex*>(p); }
-
-}  // namespace
 
 FourierResampler::FourierResampler(std::size_t in_length, std::size_t out_length)
     : in_length_(in_length), out_length_(out_length), plans_(std::make_unique<Plans>()) {
@@ -36,6 +45,7 @@ FourierResampler::FourierResampler(std::size_t in_length, std::size_t out_length
   Workspace scratch(*this);
   std::vector<double> real_out(out_length);
   const unsigned flags = FFTW_ESTIMATE | FFTW_UNALIGNED;
+  const std::lock_guard lock(fftw_planner_mutex());
   plans_->forward = fftw_plan_dft_r2c_1d(static_cast<int>(in_length), scratch.real_in.data(),
                                          as_fftw(scratch.spectrum_in.data()), flags);
   plans_->inverse = fftw_plan_dft_c2r_1d(

@@ -4,8 +4,9 @@
 // (up-sampling) the Nyquist bin when min(num, n) is even, irfft of length num (which ignores the
 // imaginary part of a Nyquist bin), scale by num / n. FFTs by FFTW.
 //
-// Threads: FFTW's planner is not thread-safe, its execution is. Build one FourierResampler on one
-// thread, then give every thread its own Workspace and call resample() concurrently.
+// Threads: FFTW's planner is not thread-safe (construction takes a process-wide lock for it), its
+// execution is: share one FourierResampler, give every thread its own Workspace and call
+// resample() concurrently.
 #include <complex>
 #include <cstddef>
 #include <memory>
