@@ -69,11 +69,10 @@ Ciphertext Encryptor::encrypt(const Plaintext& plain) const {
   sample_ternary(prng, u_small);
   sample_gaussian(prng, e0_small);
   sample_gaussian(prng, e1_small);
-  RnsPoly u(n, ext), e0(n, ext), e1(n, ext);
+  RnsPoly u(n, ext);
   small_to_rns(u_small, moduli, u);
-  small_to_rns(e0_small, moduli, e0);
-  small_to_rns(e1_small, moduli, e1);
-  // (t0, t1) = pk * u + (e0, e1) mod Q_l P, in coefficient form.
+  // (t0, t1) = pk * u + (e0, e1) mod Q_l P, in coefficient form (the errors are added there
+  // directly, so they need no transform).
   RnsPoly t0(n, ext), t1(n, ext);
   for (std::size_t r = 0; r < ext; ++r) {
     const std::size_t ki = key_index(r);
@@ -83,8 +82,8 @@ Ciphertext Encryptor::encrypt(const Plaintext& plain) const {
     poly_ops::mul_to(t1.limb(r).data(), public_key_->a.limb(ki).data(), u.limb(r).data(), n, m);
     ctx.ntt(ki).inverse(t0.limb(r).data());
     ctx.ntt(ki).inverse(t1.limb(r).data());
-    poly_ops::add(t0.limb(r).data(), e0.limb(r).data(), n, m.value());
-    poly_ops::add(t1.limb(r).data(), e1.limb(r).data(), n, m.value());
+    poly_ops::add_small(t0.limb(r).data(), e0_small.data(), n, m.value());
+    poly_ops::add_small(t1.limb(r).data(), e1_small.data(), n, m.value());
   }
   // Divide by P with rounding (the centred lift of the P part is subtracted first), which
   // shrinks the u e + e1 s noise to the rounding error; then NTT and add the message.

@@ -60,4 +60,15 @@ inline void add_scalar(std::uint64_t* a, std::uint64_t w, std::size_t n, std::ui
   for (std::size_t k = 0; k < n; ++k) a[k] = add_mod(a[k], w, q);
 }
 
+// a += e for a small signed polynomial e (|e| < q).
+inline void add_small(std::uint64_t* a, const std::int8_t* e, std::size_t n,
+                      std::uint64_t q) noexcept {
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::int64_t v = e[k];
+    const std::uint64_t r =
+        v >= 0 ? static_cast<std::uint64_t>(v) : q - static_cast<std::uint64_t>(-v);
+    a[k] = add_mod(a[k], r, q);
+  }
+}
+
 }  // namespace hesplit::ckks::poly_ops
