@@ -63,7 +63,8 @@ void permute_poly(const RnsPoly& in, std::span<const std::uint32_t> perm, RnsPol
 
 }  // namespace
 
-Evaluator::Evaluator(std::shared_ptr<const CkksContext> context) : context_(std::move(context)) {}
+Evaluator::Evaluator(std::shared_ptr<const CkksContext> context)
+    : context_(std::move(context)), encoder_(context_) {}
 
 void Evaluator::check_same_level_scale(const Ciphertext& a, const Ciphertext& b,
                                        const char* op) const {
@@ -208,8 +209,7 @@ void Evaluator::multiply_integer_inplace(Ciphertext& a, std::int64_t value) cons
 void Evaluator::multiply_vector_inplace(Ciphertext& a, std::span<const double> values,
                                         double scale) const {
   check_shape(*context_, a, "multiply_vector");
-  const CkksEncoder encoder(context_);
-  multiply_plain_inplace(a, encoder.encode(values, scale, a.level));
+  multiply_plain_inplace(a, encoder_.encode(values, scale, a.level));
 }
 
 Ciphertext Evaluator::multiply(const Ciphertext& a, const Ciphertext& b) const {

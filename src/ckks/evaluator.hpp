@@ -13,6 +13,7 @@
 
 #include "ckks/ciphertext.hpp"
 #include "ckks/context.hpp"
+#include "ckks/encoder.hpp"
 #include "ckks/keys.hpp"
 #include "ckks/plaintext.hpp"
 
@@ -77,6 +78,7 @@ class Evaluator {
   void check_same_level_scale(const Ciphertext& a, const Ciphertext& b, const char* op) const;
 
   std::shared_ptr<const CkksContext> context_;
+  CkksEncoder encoder_;  // for multiply_vector_inplace
 };
 
 }  // namespace hesplit::ckks
