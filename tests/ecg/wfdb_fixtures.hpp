@@ -78,7 +78,8 @@ class AnnotationWriter {
   AnnotationWriter& chn(int c) { return word(62, c); }
   AnnotationWriter& aux(const std::string& text) {
     word(63, static_cast<int>(text.size()));
-    bytes_.insert(bytes_.end(), text.begin(), text.end());
+    // Byte by byte: GCC 12 -O3 warns falsely (-Wstringop-overflow) on a range insert here.
+    for (const char c : text) bytes_.push_back(static_cast<unsigned char>(c));
     if (text.size() % 2 == 1) bytes_.push_back(0);
     return *this;
   }
