@@ -205,5 +205,102 @@ TEST(SerializationSweep, PublicContextFileHeadAndEveryHundredthByte) {
   report("public context", file.size(), r);
 }
 
+// Loads `bytes` as an object of `type`; returns false if anything loaded is out of range.
+bool load_as(ObjectType type, const CkksContext& ctx, const Bytes& bytes) {
+  switch (type) {
+    case ObjectType::kCiphertext: {
+      const Ciphertext ct = load_ciphertext(ctx, bytes);
+      bool ok = true;
+      for (const RnsPoly& c : ct.components) ok = ok && in_range(ctx, c);
+      return ok;
+    }
+    case ObjectType::kSeededCiphertext:
+      return in_range(ctx, load_seeded_ciphertext(ctx, bytes).c0);
+    case ObjectType::kPlaintext:
+      return in_range(ctx, load_plaintext(ctx, bytes).poly);
+    case ObjectType::kPublicKey: {
+      const PublicKey pk = load_public_key(ctx, bytes);
+      return in_range(ctx, pk.a) && in_range(ctx, pk.b);
+    }
+    case ObjectType::kSeededPublicKey:
+      return in_range(ctx, load_seeded_public_key(ctx, bytes).b);
+    case ObjectType::kRelinKeys:
+      load_relin_keys(ctx, bytes);
+      return true;
+    case ObjectType::kSeededRelinKeys:
+      load_seeded_relin_keys(ctx, bytes);
+      return true;
+    case ObjectType::kGaloisKeys:
+      load_galois_keys(ctx, bytes);
+      return true;
+    case ObjectType::kSeededGaloisKeys:
+      load_seeded_galois_keys(ctx, bytes);
+      return true;
+    case ObjectType::kSecretKey:
+      return in_range(ctx, load_secret_key(ctx, bytes).s);
+    case ObjectType::kParameters:
+      load_parameters(bytes, LoadOptions::insecure_for_tests());
+      return true;
+    case ObjectType::kPublicContext:
+      load_public_context(bytes, LoadOptions::insecure_for_tests());
+      return true;
+  }
+  return false;
+}
+
+// Beyond single bytes: many random bytes changed at once, and random bodies of random length
+// behind a valid header (deterministic test words, not cryptographic randomness).
+TEST(SerializationSweep, MultiByteCorruptionAndRandomBodies) {
+  Fixture& f = fixture();
+  const CkksContext& ctx = *f.context;
+  const std::vector<Bytes> files = {
+      save(ctx, f.encryptor.encrypt_symmetric(f.plain)),
+      save(ctx, f.encryptor.encrypt_symmetric_seeded(f.plain)),
+      save(ctx, f.plain),
+      save(ctx, f.keygen.create_public_key()),
+      save(ctx, f.keygen.create_public_key_seeded()),
+      save(ctx, f.keygen.create_relin_keys()),
+      save(ctx, f.keygen.create_relin_keys_seeded()),
+      save(ctx, f.keygen.create_galois_keys(std::vector<int>{2}, false)),
+      save(ctx, f.keygen.create_galois_keys_seeded(std::vector<int>{2}, true)),
+      save_secret_key(ctx, f.keygen.secret_key()),
+      save_parameters(ctx),
+      save_public_context(PublicContext{f.context, f.keygen.create_public_key_seeded(), {}, {}})};
+  test::TestWords words(99);
+  std::size_t rejected = 0;
+  std::size_t accepted = 0;
+  auto attempt = [&](ObjectType type, const Bytes& bytes, const char* what) {
+    try {
+      EXPECT_TRUE(load_as(type, ctx, bytes)) << what << " loaded out of range";
+      ++accepted;
+    } catch (const SerializationError&) {
+      ++rejected;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << what << " (" << object_type_name(type) << "): " << e.what();
+    }
+  };
+  for (const Bytes& file : files) {
+    const ObjectType type = inspect_object(file).type;
+    for (int trial = 0; trial < 200; ++trial) {
+      Bytes variant = file;
+      const std::size_t changes = 2 + words.next() % 15;
+      for (std::size_t c = 0; c < changes; ++c) {
+        variant[words.next() % variant.size()] = static_cast<std::uint8_t>(words.next());
+      }
+      attempt(type, variant, "multi-byte corruption");
+
+      Bytes random(file.begin(), file.begin() + kHeaderBytes);
+      const std::size_t body = words.next() % (2 * (file.size() - kHeaderBytes) + 1);
+      for (std::size_t i = 0; i < body; ++i)
+        random.push_back(static_cast<std::uint8_t>(words.next()));
+      for (int i = 0; i < 8; ++i) random[40 + i] = static_cast<std::uint8_t>(body >> (8 * i));
+      attempt(type, random, "random body");
+    }
+  }
+  std::cout << "multi-byte corruption and random bodies: " << rejected + accepted << " inputs, "
+            << rejected << " rejected, " << accepted << " accepted in range\n";
+  EXPECT_GT(rejected, 0U);
+}
+
 }  // namespace
 }  // namespace hesplit::ckks
