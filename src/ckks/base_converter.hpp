@@ -25,6 +25,12 @@ class BaseConverter {
   // out: to().size() limbs of `degree` words. `scratch` needs from().size() * degree words.
   void convert(const std::uint64_t* in, std::uint64_t* out, std::size_t degree,
                std::uint64_t* scratch) const;
+  // The same in two phases, so that each target limb can be written where the caller wants it:
+  // prepare() once per input (fills scratch; nothing to do for a one-prime basis), then
+  // convert_one() per target j.
+  void prepare(const std::uint64_t* in, std::size_t degree, std::uint64_t* scratch) const;
+  void convert_one(const std::uint64_t* in, const std::uint64_t* scratch, std::size_t j,
+                   std::uint64_t* out, std::size_t degree) const;
 
  private:
   RnsBasis from_;

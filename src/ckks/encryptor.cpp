@@ -69,37 +69,42 @@ Ciphertext Encryptor::encrypt(const Plaintext& plain) const {
   sample_ternary(prng, u_small);
   sample_gaussian(prng, e0_small);
   sample_gaussian(prng, e1_small);
-  RnsPoly u(n, ext);
-  small_to_rns(u_small, moduli, u);
+  // One work buffer for u, t0, t1 (ext limbs each): a single large allocation per call keeps
+  // the allocator from returning and re-faulting memory on every encryption.
+  RnsPoly work(n, 3 * ext + (level + 1) + k);
+  const auto u = [&](std::size_t r) { return work.data() + r * n; };
+  const auto t0 = [&](std::size_t r) { return work.data() + (ext + r) * n; };
+  const auto t1 = [&](std::size_t r) { return work.data() + (2 * ext + r) * n; };
   // (t0, t1) = pk * u + (e0, e1) mod Q_l P, in coefficient form (the errors are added there
   // directly, so they need no transform).
-  RnsPoly t0(n, ext), t1(n, ext);
   for (std::size_t r = 0; r < ext; ++r) {
     const std::size_t ki = key_index(r);
     const Modulus& m = moduli[r];
-    ctx.ntt(ki).forward(u.limb(r).data());
-    poly_ops::mul_to(t0.limb(r).data(), public_key_->b.limb(ki).data(), u.limb(r).data(), n, m);
-    poly_ops::mul_to(t1.limb(r).data(), public_key_->a.limb(ki).data(), u.limb(r).data(), n, m);
-    ctx.ntt(ki).inverse(t0.limb(r).data());
-    ctx.ntt(ki).inverse(t1.limb(r).data());
-    poly_ops::add_small(t0.limb(r).data(), e0_small.data(), n, m.value());
-    poly_ops::add_small(t1.limb(r).data(), e1_small.data(), n, m.value());
+    poly_ops::add_small(u(r), u_small.data(), n, m.value());  // u(r) starts at zero
+    ctx.ntt(ki).forward(u(r));
+    poly_ops::mul_to(t0(r), public_key_->b.limb(ki).data(), u(r), n, m);
+    poly_ops::mul_to(t1(r), public_key_->a.limb(ki).data(), u(r), n, m);
+    ctx.ntt(ki).inverse(t0(r));
+    ctx.ntt(ki).inverse(t1(r));
+    poly_ops::add_small(t0(r), e0_small.data(), n, m.value());
+    poly_ops::add_small(t1(r), e1_small.data(), n, m.value());
   }
   // Divide by P with rounding (the centred lift of the P part is subtracted first), which
   // shrinks the u e + e1 s noise to the rounding error; then NTT and add the message.
   Ciphertext ct;
   ct.level = level;
   ct.scale = plain.scale;
-  U64Vector lifted((level + 1) * n), scratch(k * n);
-  for (RnsPoly* t : {&t0, &t1}) {
-    ctx.mod_down_converter(level).convert(t->limb(level + 1).data(), lifted.data(), n,
-                                          scratch.data());
+  const std::span<std::uint64_t> lifted{work.data() + 3 * ext * n, (level + 1) * n};
+  const std::span<std::uint64_t> scratch{work.data() + (3 * ext + level + 1) * n, k * n};
+  for (std::size_t which = 1; which <= 2; ++which) {
+    const auto t = [&](std::size_t r) { return work.data() + (which * ext + r) * n; };
+    ctx.mod_down_converter(level).convert(t(level + 1), lifted.data(), n, scratch.data());
     RnsPoly c(n, level + 1);
     for (std::size_t i = 0; i <= level; ++i) {
       const std::uint64_t q = ctx.data_modulus(i).value();
       const std::uint64_t w = ctx.inv_p_mod_q(i);
       const std::uint64_t ws = ctx.inv_p_mod_q_shoup(i);
-      const std::uint64_t* x = t->limb(i).data();
+      const std::uint64_t* x = t(i);
       const std::uint64_t* lift = lifted.data() + i * n;
       std::uint64_t* out = c.limb(i).data();
       for (std::size_t j = 0; j < n; ++j) out[j] = mul_shoup(x[j] + q - lift[j], w, ws, q);

@@ -29,28 +29,29 @@ DecomposedPoly decompose(const CkksContext& ctx, const RnsPoly& c, std::size_t l
   DecomposedPoly out;
   out.level = level;
   const std::size_t digits = ctx.digits_at_level(level);
-  out.digits.reserve(digits);
-  U64Vector converted(ext * n);
+  out.digit_count = digits;
+  out.limbs_per_digit = ext;
+  out.storage = RnsPoly(n, digits * ext);
   U64Vector scratch(ctx.digit_size() * n);
   for (std::size_t d = 0; d < digits; ++d) {
     const auto [begin, end] = ctx.digit_range(d, level);
-    RnsPoly digit(n, ext);
+    const auto digit_limb = [&](std::size_t r) { return out.storage.data() + (d * ext + r) * n; };
     // The digit's own primes: the residues are unchanged (already in NTT form).
     for (std::size_t i = begin; i < end; ++i) {
-      std::memcpy(digit.limb(i).data(), c.limb(i).data(), n * sizeof(std::uint64_t));
+      std::memcpy(digit_limb(i), c.limb(i).data(), n * sizeof(std::uint64_t));
     }
     // All other primes of Q_l U P: centred lift of [c]_{Q_d}, then NTT.
-    ctx.mod_up_converter(level, d).convert(coeff.limb(begin).data(), converted.data(), n,
-                                           scratch.data());
+    const BaseConverter& conv = ctx.mod_up_converter(level, d);
+    const std::uint64_t* in = coeff.limb(begin).data();
+    conv.prepare(in, n, scratch.data());
     std::size_t t = 0;
     for (std::size_t r = 0; r < ext; ++r) {
       if (r >= begin && r < end) continue;
-      std::uint64_t* dst = digit.limb(r).data();
-      std::memcpy(dst, converted.data() + t * n, n * sizeof(std::uint64_t));
+      std::uint64_t* dst = digit_limb(r);
+      conv.convert_one(in, scratch.data(), t, dst, n);
       ctx.ntt(key_index(ctx, level, r)).forward(dst);
       ++t;
     }
-    out.digits.push_back(std::move(digit));
   }
   return out;
 }
@@ -66,12 +67,12 @@ void inner_product_pair(const DecomposedPoly& dec, const KSwitchKey& key, std::s
                         std::size_t key_limb, std::span<const std::uint32_t> perm, const Modulus& m,
                         std::uint64_t* __restrict out_b, std::uint64_t* __restrict out_a,
                         std::size_t n) {
-  const std::size_t digits = dec.digits.size();
+  const std::size_t digits = dec.digit_count;
   const std::uint64_t* dp[kMaxDigits];
   const std::uint64_t* kb[kMaxDigits];
   const std::uint64_t* ka[kMaxDigits];
   for (std::size_t d = 0; d < digits; ++d) {
-    dp[d] = dec.digits[d].data() + r * n;
+    dp[d] = dec.limb(d, r).data();
     kb[d] = key.digits[d].b.data() + key_limb * n;
     ka[d] = key.digits[d].a.data() + key_limb * n;
   }
@@ -97,16 +98,15 @@ void key_switch_accumulate(const CkksContext& ctx, const DecomposedPoly& dec, co
   const std::size_t level = dec.level;
   const std::size_t n = ctx.degree();
   const std::size_t k = ctx.num_special_primes();
-  if (key.digits.size() < dec.digits.size() || dec.digits.size() > kMaxDigits) {
+  if (key.digits.size() < dec.digit_count || dec.digit_count > kMaxDigits) {
     throw std::invalid_argument("key switching: key has too few digits");
   }
   if (out0.num_limbs() != level + 1 || out1.num_limbs() != level + 1) {
     throw std::invalid_argument("key switching: output shape does not match the level");
   }
-  // 1. Special limbs of both products, back to coefficient form, lifted to Q_l (ModDown part 1).
+  // 1. Special limbs of both products, back to coefficient form (ModDown part 1).
   U64Vector special(2 * k * n);
-  U64Vector lifted(2 * (level + 1) * n);
-  U64Vector scratch(k * n);
+  U64Vector scratch(2 * k * n);
   for (std::size_t j = 0; j < k; ++j) {
     const std::size_t ki = ctx.num_data_primes() + j;
     std::uint64_t* sb = special.data() + j * n;
@@ -115,27 +115,26 @@ void key_switch_accumulate(const CkksContext& ctx, const DecomposedPoly& dec, co
     ctx.ntt(ki).inverse(sb);
     ctx.ntt(ki).inverse(sa);
   }
+  const BaseConverter& conv = ctx.mod_down_converter(level);
   for (std::size_t c = 0; c < 2; ++c) {
-    ctx.mod_down_converter(level).convert(special.data() + c * k * n,
-                                          lifted.data() + c * (level + 1) * n, n, scratch.data());
+    conv.prepare(special.data() + c * k * n, n, scratch.data() + c * k * n);
   }
-  // 2. Data limbs: out += (product - lift) * P^-1 mod q_i.
-  U64Vector prod_b(n), prod_a(n);
+  // 2. Data limbs: out += (product - lift of the P part) * P^-1 mod q_i.
+  U64Vector prod(2 * n), lift(n);
+  RnsPoly* outs[2] = {&out0, &out1};
   for (std::size_t i = 0; i <= level; ++i) {
     const Modulus& m = ctx.data_modulus(i);
     const std::uint64_t q = m.value();
-    inner_product_pair(dec, key, i, i, perm, m, prod_b.data(), prod_a.data(), n);
+    inner_product_pair(dec, key, i, i, perm, m, prod.data(), prod.data() + n, n);
     const std::uint64_t w = ctx.inv_p_mod_q(i);
     const std::uint64_t ws = ctx.inv_p_mod_q_shoup(i);
-    const std::uint64_t* prods[2] = {prod_b.data(), prod_a.data()};
-    RnsPoly* outs[2] = {&out0, &out1};
     for (std::size_t c = 0; c < 2; ++c) {
-      std::uint64_t* lift = lifted.data() + (c * (level + 1) + i) * n;
-      ctx.ntt(i).forward(lift);
-      const std::uint64_t* prod = prods[c];
+      conv.convert_one(special.data() + c * k * n, scratch.data() + c * k * n, i, lift.data(), n);
+      ctx.ntt(i).forward(lift.data());
+      const std::uint64_t* p = prod.data() + c * n;
       std::uint64_t* o = outs[c]->limb(i).data();
       for (std::size_t t = 0; t < n; ++t) {
-        const std::uint64_t diff = prod[t] + q - lift[t];  // < 2q, fine for Shoup
+        const std::uint64_t diff = p[t] + q - lift[t];  // < 2q, fine for Shoup
         o[t] = add_mod(o[t], mul_shoup(diff, w, ws, q), q);
       }
     }

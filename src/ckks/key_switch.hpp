@@ -21,8 +21,15 @@ namespace hesplit::ckks {
 
 struct DecomposedPoly {
   std::size_t level = 0;
-  // digits[j]: (level + 1 + k) limbs in NTT form, data primes q_0..q_l then special primes.
-  std::vector<RnsPoly> digits;
+  std::size_t digit_count = 0;
+  std::size_t limbs_per_digit = 0;  // level + 1 + k
+  // Digit j, limb r at limb j * limbs_per_digit + r: NTT form, data primes q_0..q_l then special
+  // primes. One allocation for all digits (the largest buffer of a key switch).
+  RnsPoly storage;
+
+  std::span<const std::uint64_t> limb(std::size_t digit, std::size_t r) const noexcept {
+    return storage.limb(digit * limbs_per_digit + r);
+  }
 };
 
 DecomposedPoly decompose(const CkksContext& context, const RnsPoly& c, std::size_t level);

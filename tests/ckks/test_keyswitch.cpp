@@ -124,13 +124,13 @@ TEST(KeySwitch, DecompositionDigitsAreCentredLiftsOfTheInput) {
   const auto& ctx = *s.context;
   const Ciphertext a = s.encrypt(test::complex_message(ctx.slot_count(), 23));
   const DecomposedPoly dec = decompose(ctx, a.components[1], ctx.max_level());
-  ASSERT_EQ(dec.digits.size(), 2U);
+  ASSERT_EQ(dec.digit_count, 2U);
   // For each digit: residues mod its own primes equal the input; the lift mod other primes is a
   // value congruent to the input mod Q_digit and below 2 * Q_digit in magnitude.
   for (std::size_t d = 0; d < 2; ++d) {
     const auto [begin, end] = ctx.digit_range(d, ctx.max_level());
     for (std::size_t i = begin; i < end; ++i) {
-      EXPECT_TRUE(std::equal(dec.digits[d].limb(i).begin(), dec.digits[d].limb(i).end(),
+      EXPECT_TRUE(std::equal(dec.limb(d, i).begin(), dec.limb(d, i).end(),
                              a.components[1].limb(i).begin()));
     }
   }
