@@ -101,6 +101,14 @@ void key_switch_accumulate(const CkksContext& ctx, const DecomposedPoly& dec, co
   if (key.digits.size() < dec.digit_count || dec.digit_count > kMaxDigits) {
     throw std::invalid_argument("key switching: key has too few digits");
   }
+  for (std::size_t d = 0; d < dec.digit_count; ++d) {
+    const KSwitchKey::Digit& kd = key.digits[d];
+    if (kd.b.degree() != n || kd.a.degree() != n || kd.b.num_limbs() != ctx.key_basis_size() ||
+        kd.a.num_limbs() != ctx.key_basis_size()) {
+      throw std::invalid_argument("key switching: key digit " + std::to_string(d) +
+                                  " does not span the key basis");
+    }
+  }
   if (out0.num_limbs() != level + 1 || out1.num_limbs() != level + 1) {
     throw std::invalid_argument("key switching: output shape does not match the level");
   }

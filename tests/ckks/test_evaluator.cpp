@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <complex>
+#include <thread>
 
 #include "ckks/galois.hpp"
 #include "ckks/sampler.hpp"
@@ -184,6 +185,41 @@ TEST(Evaluator, MismatchesAreClearErrors) {
   broken.components[1].resize_limbs(2);
   EXPECT_THROW(s.evaluator.add(top, broken), std::invalid_argument);
   EXPECT_THROW(s.decryptor.decrypt(broken), std::invalid_argument);
+}
+
+TEST(Evaluator, MalformedKeysAreRejectedNotRead) {
+  const auto& s = setup();
+  const Ciphertext c = s.encrypt(msg(9));
+  RelinKeys short_key = s.relin;
+  short_key.key.digits[1].a.resize_limbs(2);
+  EXPECT_THROW(s.evaluator.relinearize(s.evaluator.multiply(c, c), short_key),
+               std::invalid_argument);
+  RelinKeys few = s.relin;
+  few.key.digits.pop_back();
+  EXPECT_THROW(s.evaluator.relinearize(s.evaluator.multiply(c, c), few), std::invalid_argument);
+}
+
+// One context, evaluator and key set shared by two threads give the same results as one thread.
+TEST(Evaluator, SharedObjectsAreThreadSafe) {
+  const auto& s = setup();
+  const Ciphertext a = s.encrypt(msg(10));
+  const Ciphertext b = s.encrypt(msg(11));
+  const auto work = [&](const Ciphertext& x) {
+    Ciphertext r = s.evaluator.multiply_relin(x, b, s.relin);
+    s.evaluator.rescale_inplace(r);
+    return s.evaluator.rotate_hoisted(r, std::vector<int>{1, 2, 3}, s.galois);
+  };
+  const auto want_a = work(a);
+  const auto want_b = work(b);
+  std::vector<Ciphertext> got_a, got_b;
+  std::thread t1([&] { got_a = work(a); });
+  std::thread t2([&] { got_b = work(b); });
+  t1.join();
+  t2.join();
+  for (std::size_t i = 0; i < want_a.size(); ++i) {
+    EXPECT_EQ(got_a[i].components, want_a[i].components);
+    EXPECT_EQ(got_b[i].components, want_b[i].components);
+  }
 }
 
 TEST(Keys, GaloisKeysExactlyForRequestedStepsAndSeededFormsExpand) {
