@@ -9,6 +9,8 @@
 
 #include "ecg/beat_extraction.hpp"
 #include "ecg/fourier_resample.hpp"
+#include "ecg/mitdb_records.hpp"
+#include "ecg/parallel_for.hpp"
 #include "ecg/prepare.hpp"
 #include "ecg/wfdb_record.hpp"
 
@@ -60,6 +62,27 @@ void BM_ReadRecord(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * 1950000);
 }
 BENCHMARK(BM_ReadRecord)->Unit(benchmark::kMillisecond);
+
+// All 48 records read (headers, signals with checksums, annotations) on state.range(0) threads.
+void BM_ReadAll48(benchmark::State& state) {
+  const auto dir = mitdb();
+  if (!dir) {
+    state.SkipWithError("MIT-BIH data not found (set HESPLIT_MITDB)");
+    return;
+  }
+  const auto& records = hesplit::ecg::kMitdbRecords;
+  for (auto _ : state) {
+    hesplit::ecg::parallel_for(
+        records.size(), static_cast<unsigned>(state.range(0)), [] { return 0; },
+        [&](int&, std::size_t i) {
+          const auto r = hesplit::ecg::read_record(*dir / std::to_string(records[i]), "atr", true);
+          hesplit::ecg::require_checksums(r.header, r.signals, r.folder);
+          benchmark::DoNotOptimize(r.signals.samples[0].data());
+        });
+  }
+  state.counters["records"] = static_cast<double>(records.size());
+}
+BENCHMARK(BM_ReadAll48)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Steps 4 and 5 for one beat: Fourier resampling 201 -> 128 and bior4.4 denoising.
 void BM_ProcessBeat(benchmark::State& state) {
