@@ -6,11 +6,14 @@
 // training time (test evaluation excluded), as summary.json's "seconds".
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 
 #include "beat_fixture.hpp"
 #include "net/client_connection.hpp"
+#include "net/cpu_awake.hpp"
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
 #include "nn/torch_threads.hpp"
@@ -51,14 +54,19 @@ split::EpochResult local_epoch(std::size_t batch) {
   return split::train(front, head, bench_dataset(), 5, options, observer).epochs.front();
 }
 
-split::EpochResult plain_epoch(std::size_t batch) {
+split::EpochResult plain_epoch(std::size_t batch, bool unix_socket) {
   const split::TrainOptions options = one_epoch(batch);
-  const split::ServerOptions server_options;
+  split::ServerOptions server_options;
+  server_options.torch_threads = 1;
+  const std::string unix_address =
+      "unix:/tmp/hesplit-bench-" + std::to_string(::getpid()) + ".sock";
   net::SessionServer server(
-      "127.0.0.1:0", [&](split::Transport& t) { split::serve_session(t, server_options); },
-      net::NetOptions{});
+      unix_socket ? unix_address : "127.0.0.1:0",
+      [&](split::Transport& t) { split::serve_session(t, server_options); }, net::NetOptions{});
   nn::ClientFront front(options.seed, options.client_lr);
-  net::ClientConnection connection("127.0.0.1:" + std::to_string(server.port()), net::NetOptions{});
+  const net::CpuAwake awake(true);  // as `hesplit train --mode plain` (--busy-poll, default)
+  net::ClientConnection connection(
+      unix_socket ? unix_address : "127.0.0.1:" + std::to_string(server.port()), net::NetOptions{});
   split::PlainRemoteHead head(
       connection, {options.seed, options.server_lr, nn::kSplitFeatures, 5, options.batch_size});
   split::TrainingObserver observer;
@@ -69,11 +77,14 @@ split::EpochResult plain_epoch(std::size_t batch) {
   return epoch;
 }
 
-void BM_Epoch(benchmark::State& state, bool plain) {
+enum class Mode { kLocal, kPlainTcp, kPlainUnix };
+
+void BM_Epoch(benchmark::State& state, Mode mode) {
   nn::set_torch_threads(1);
   const auto batch = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
-    const split::EpochResult epoch = plain ? plain_epoch(batch) : local_epoch(batch);
+    const split::EpochResult epoch =
+        mode == Mode::kLocal ? local_epoch(batch) : plain_epoch(batch, mode == Mode::kPlainUnix);
     state.SetIterationTime(epoch.seconds);
     state.counters["batches"] = static_cast<double>(epoch.batches);
     state.counters["MB_up"] = static_cast<double>(epoch.bytes_client_to_server) / 1e6;
@@ -81,10 +92,59 @@ void BM_Epoch(benchmark::State& state, bool plain) {
   }
 }
 
-void BM_LocalEpoch(benchmark::State& state) { BM_Epoch(state, false); }
-void BM_PlainEpoch(benchmark::State& state) { BM_Epoch(state, true); }
+void BM_LocalEpoch(benchmark::State& state) { BM_Epoch(state, Mode::kLocal); }
+// Plain over TCP on 127.0.0.1, as `hesplit train --mode plain` runs it.
+void BM_PlainEpoch(benchmark::State& state) { BM_Epoch(state, Mode::kPlainTcp); }
+// Plain over a Unix domain socket, for comparison (no TCP/IP stack on the path).
+void BM_PlainUnixSocketEpoch(benchmark::State& state) { BM_Epoch(state, Mode::kPlainUnix); }
+
+// One round trip of a batch-4 activation map over the session stream (echo server): the fixed
+// cost plain pays twice per batch on top of local.
+void round_trips(benchmark::State& state, const std::string& listen) {
+  const net::SessionServer server(
+      listen,
+      [](split::Transport& t) {
+        for (;;) {
+          split::Message m = t.receive();
+          const bool last = m.kind == split::MessageKind::kGoodbye;
+          t.send(m);
+          if (last) return;
+        }
+      },
+      net::NetOptions{});
+  const std::string address =
+      listen.starts_with("unix:") ? listen : "127.0.0.1:" + std::to_string(server.port());
+  net::ClientConnection connection(address, net::NetOptions{});
+  const split::Message message{
+      split::MessageKind::kActivations,
+      1,
+      0,
+      {},
+      {nn::FloatTensor{{state.range(0), 256}, std::vector<float>(state.range(0) * 256, 0.5f)}},
+      {}};
+  for (auto _ : state) {
+    connection.send(message);
+    benchmark::DoNotOptimize(connection.receive());
+  }
+  connection.send(split::Message{split::MessageKind::kGoodbye, 0, 0, {}, {}, {}});
+  connection.receive();
+  connection.close();
+}
+void BM_RoundTrip(benchmark::State& state) { round_trips(state, "127.0.0.1:0"); }
+void BM_RoundTripUnixSocket(benchmark::State& state) {
+  round_trips(state, "unix:/tmp/hesplit-bench-" + std::to_string(::getpid()) + ".sock");
+}
+BENCHMARK(BM_RoundTripUnixSocket)->Arg(4)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_RoundTrip)->Arg(4)->Arg(16)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 BENCHMARK(BM_LocalEpoch)
+    ->Arg(4)
+    ->Arg(16)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_PlainUnixSocketEpoch)
     ->Arg(4)
     ->Arg(16)
     ->Iterations(1)

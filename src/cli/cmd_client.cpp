@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
+#include "net/cpu_awake.hpp"
 #include "split/plain_client.hpp"
 #include "split/trainer.hpp"
 
@@ -27,6 +28,7 @@ void run_client(const ClientCommand& cmd) {
   nn::ClientFront front(cmd.run.train.seed, cmd.run.train.client_lr);
   const auto observer = make_progress_observer(cmd.run.exit_after_batches);
   const split::TrainOptions& t = cmd.run.train;
+  const net::CpuAwake awake(cmd.run.busy_poll);
   net::ClientConnection connection(cmd.connect, net::NetOptions{});
   split::PlainRemoteHead head(connection, {t.seed, t.server_lr, nn::kSplitFeatures,
                                            static_cast<std::int64_t>(data.classes), t.batch_size});

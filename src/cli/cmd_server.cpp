@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/training_session.hpp"
+#include "net/cpu_awake.hpp"
 #include "net/session_server.hpp"
 #include "nn/torch_threads.hpp"
 #include "split/session_server.hpp"
@@ -19,6 +20,7 @@ struct ServerCommand {
   std::size_t sessions = 1;
   int threads = 1;
   std::size_t exit_after_batches = 0;
+  bool busy_poll = true;
 };
 
 void run_server(const ServerCommand& cmd) {
@@ -26,6 +28,7 @@ void run_server(const ServerCommand& cmd) {
   std::filesystem::create_directories(cmd.out);
   split::ServerOptions options;
   options.checkpoint_dir = cmd.out;
+  options.torch_threads = cmd.threads;
   std::size_t batches = 0;
   if (cmd.exit_after_batches > 0) {
     options.on_batch = [&batches, limit = cmd.exit_after_batches](const split::BatchId&) {
@@ -46,6 +49,7 @@ void run_server(const ServerCommand& cmd) {
                   << " B sent" << std::endl;
       },
       net::NetOptions{});
+  const net::CpuAwake awake(cmd.busy_poll);
   const std::string host = cmd.listen.substr(0, cmd.listen.rfind(':'));
   // Tests and scripts read the chosen port from this line.
   std::cout << "hesplit server: listening on " << host << ':' << server.port() << std::endl;
@@ -77,6 +81,11 @@ void add_server_command(CLI::App& app) {
   server->add_option("--threads", cmd->threads, "LibTorch threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  server
+      ->add_flag("--busy-poll,!--no-busy-poll", cmd->busy_poll,
+                 "keep one CPU awake (idle-priority spin) so network hops do not wait for a "
+                 "sleeping CPU")
+      ->capture_default_str();
   server
       ->add_option("--exit-after-batches", cmd->exit_after_batches,
                    "testing aid: end the process abruptly after K training batches")

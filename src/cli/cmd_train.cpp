@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
+#include "net/cpu_awake.hpp"
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
 #include "split/local_head.hpp"
@@ -40,6 +41,7 @@ split::TrainingResult train_plain(const TrainCommand& cmd, const LoadedDataset& 
   const net::NetOptions net_options;
   split::ServerOptions server_options;
   server_options.checkpoint_dir = run_dir;
+  server_options.torch_threads = cmd.run.threads;
   net::SessionServer server(
       cmd.loopback,
       [&server_options](split::Transport& transport) {
@@ -47,6 +49,7 @@ split::TrainingResult train_plain(const TrainCommand& cmd, const LoadedDataset& 
       },
       net_options);
   const std::string address = "127.0.0.1:" + std::to_string(server.port());
+  const net::CpuAwake awake(cmd.run.busy_poll);
   split::TrainingResult result;
   {
     net::ClientConnection connection(address, net_options);

@@ -100,6 +100,11 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--threads", options.threads, "LibTorch threads per process")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  command
+      .add_flag("--busy-poll,!--no-busy-poll", options.busy_poll,
+                "plain: keep one CPU awake (idle-priority spin) so network hops do not wait "
+                "for a sleeping CPU")
+      ->capture_default_str();
   command.add_option("--out", options.out, "run directory (default runs/<mode>-seed<S>-<time>)");
   command
       .add_option("--exit-after-batches", options.exit_after_batches,

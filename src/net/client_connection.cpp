@@ -15,6 +15,8 @@ grpc::ChannelArguments channel_arguments(const NetOptions& options) {
   args.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options.keepalive_interval.count()));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options.keepalive_timeout.count()));
+  // Bandwidth probing pings add frames (and wake-ups) to a latency-bound exchange of small messages.
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   // A fresh connection per session: roles of one process must not share a subchannel.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return args;

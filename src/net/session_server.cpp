@@ -99,6 +99,7 @@ SessionServer::SessionServer(const std::string& address, SessionHandler handler,
                              static_cast<int>(options.keepalive_interval.count()));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                              static_cast<int>(options.keepalive_timeout.count()));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &impl_->port);

@@ -55,7 +55,7 @@ class PlainServer {
                             {},
                             {}});
     for (;;) {
-      Message message = transport_.receive();
+      Message message = receive();
       switch (message.kind) {
         case MessageKind::kActivations:
           on_activations(message);
@@ -75,6 +75,17 @@ class PlainServer {
   }
 
  private:
+  // The next message; a vanished client is reported with how far the session had come.
+  Message receive() {
+    try {
+      return transport_.receive();
+    } catch (const PeerDisconnected& e) {
+      throw PeerDisconnected(e.what() + std::string(" after ") +
+                             std::to_string(report_.training_batches) +
+                             " training batches (epoch " + std::to_string(last_epoch_) + ")");
+    }
+  }
+
   const nn::FloatTensor& activations_of(const Message& message) const {
     const nn::FloatTensor& a = message.only_tensor();
     if (a.shape.size() != 2 || a.shape[0] < 1 || a.shape[0] > options_.max_rows ||
@@ -93,6 +104,7 @@ class PlainServer {
   void on_activations(const Message& message) {
     const nn::FloatTensor& a = activations_of(message);
     pending_ = BatchId{message.epoch, message.batch};
+    last_epoch_ = message.epoch;
     pending_rows_ = a.shape[0];
     transport_.send(reply_to(message, MessageKind::kLogits, head_.forward(a)));
   }
@@ -132,6 +144,7 @@ class PlainServer {
   nn::ServerHead head_;
   std::optional<BatchId> pending_;
   std::int64_t pending_rows_ = 0;
+  std::uint32_t last_epoch_ = 0;
   SessionReport report_;
 };
 

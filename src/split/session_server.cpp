@@ -1,11 +1,13 @@
 #include "split/session_server.hpp"
 
+#include "nn/torch_threads.hpp"
 #include "split/plain_client.hpp"
 #include "split/plain_server.hpp"
 
 namespace hesplit::split {
 
 SessionReport serve_session(Transport& transport, const ServerOptions& options) {
+  nn::set_torch_threads(options.torch_threads);
   const Message hello = expect(transport, MessageKind::kHello);
   if (hello.field("wire_version") != kWireVersion) {
     throw TransportError("client speaks wire version " + hello.field("wire_version") +

@@ -18,6 +18,9 @@ struct ServerOptions {
   std::optional<std::filesystem::path> checkpoint_dir;
   // Called after each training batch has been answered (progress display, fault-injection tests).
   std::function<void(const BatchId&)> on_batch;
+  // LibTorch threads of the session's thread (0: leave the default). OpenMP's thread count is a
+  // per-thread setting, so a server thread must set it for itself.
+  int torch_threads = 0;
   // Largest number of samples accepted in one message.
   std::int64_t max_rows = 1 << 16;
 };
