@@ -49,8 +49,13 @@ class Writer {
   void array(const char* name, hid_t file_type, hid_t mem_type, const std::vector<hsize_t>& dims,
              const void* data) const {
     const Hdf5Handle space = simple_space(dims);
+    // No modification times in the file: the same dataset gives the same bytes.
+    const Hdf5Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    if (!properties.valid() || H5Pset_obj_track_times(properties.get(), false) < 0) {
+      fail(target_, "cannot set dataset properties");
+    }
     const Hdf5Handle set(
-        H5Dcreate2(file_, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dcreate2(file_, name, file_type, space.get(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
         H5Dclose);
     if (!space.valid() || !set.valid()) fail(target_, std::string("cannot create dataset ") + name);
     // An empty side (split "all") has a zero-sized dataspace and nothing to write.

@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <chrono>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "python_oracle.hpp"
 #include "test_data.hpp"
@@ -71,6 +74,21 @@ TEST(BeatDataset, RoundTripKeepsEverything) {
   EXPECT_EQ(back.extraction.wavelet, "bior4.4");
   EXPECT_DOUBLE_EQ(back.extraction.wavelet_threshold, original.extraction.wavelet_threshold);
   EXPECT_FALSE(std::filesystem::exists(dir / "d.h5.tmp"));
+}
+
+std::string file_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(BeatDataset, SameDatasetSameBytes) {
+  // HDF5 would store creation times (one-second resolution); we turn them off.
+  const auto dir = test::scratch_dir("beat_dataset_bytes");
+  const BeatDataset d = make_dataset(8, 3);
+  write_beat_dataset(dir / "a.h5", d);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  write_beat_dataset(dir / "b.h5", d);
+  EXPECT_EQ(file_bytes(dir / "a.h5"), file_bytes(dir / "b.h5"));
 }
 
 TEST(BeatDataset, EmptyTestSideRoundTrips) {
