@@ -37,7 +37,8 @@ class RnsBasis {
   // words, little-endian).
   void compose(std::span<const std::uint64_t> residues, std::span<std::uint64_t> out) const;
   // The centred value of `residues` (in (-M/2, M/2]) as a long double (exact to 64 bits of
-  // mantissa, correctly signed).
+  // mantissa, correctly signed). Values below 2^125 in magnitude (all decodable messages) take a
+  // fast exact path in 128-bit arithmetic; others fall back to multi-word composition.
   long double compose_centered(std::span<const std::uint64_t> residues) const;
 
  private:
@@ -48,6 +49,10 @@ class RnsBasis {
   std::vector<std::uint64_t> punctured_;
   std::vector<std::uint64_t> inv_punctured_;
   std::vector<std::uint64_t> inv_punctured_shoup_;
+  std::vector<u128> punctured_low_;      // (M / m_i) mod 2^128
+  std::vector<long double> inv_moduli_;  // 1 / m_i, rounded
+  u128 product_low_ = 0;                 // M mod 2^128
+  long double product_ld_ = 0.0L;        // M, rounded
 };
 
 }  // namespace hesplit::ckks
