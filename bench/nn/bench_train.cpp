@@ -141,21 +141,18 @@ BENCHMARK(BM_LocalEpoch)
     ->Arg(4)
     ->Arg(16)
     ->Iterations(1)
-    ->Repetitions(3)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
 BENCHMARK(BM_PlainUnixSocketEpoch)
     ->Arg(4)
     ->Arg(16)
     ->Iterations(1)
-    ->Repetitions(3)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
 BENCHMARK(BM_PlainEpoch)
     ->Arg(4)
     ->Arg(16)
     ->Iterations(1)
-    ->Repetitions(3)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
 
