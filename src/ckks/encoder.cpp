@@ -44,11 +44,17 @@ CkksEncoder::CkksEncoder(std::shared_ptr<const CkksContext> context)
   const std::size_t degree = context_->degree();
   log_slots_ = std::countr_zero(n);
   twist_.resize(n);
-  roots_.resize(n);
   const double pi = std::numbers::pi;
   for (std::size_t k = 0; k < n; ++k) {
     twist_[k] = std::polar(1.0, pi * static_cast<double>(k) / static_cast<double>(degree));
-    roots_[k] = std::polar(1.0, 2.0 * pi * static_cast<double>(k) / static_cast<double>(n));
+  }
+  for (std::size_t len = 2; len <= n; len <<= 1) {
+    for (std::size_t j = 0; j < len / 2; ++j) {
+      const Complex w =
+          std::polar(1.0, 2.0 * pi * static_cast<double>(j) / static_cast<double>(len));
+      stage_roots_.push_back(w);
+      stage_roots_inv_.push_back(std::conj(w));
+    }
   }
   slot_to_fft_.resize(n);
   const std::uint64_t two_n = 2 * static_cast<std::uint64_t>(degree);
@@ -63,47 +69,42 @@ CkksEncoder::CkksEncoder(std::shared_ptr<const CkksContext> context)
   }
 }
 
-void CkksEncoder::fft_forward(std::vector<Complex>& a) const {
+namespace {
+
+// Iterative radix-2 FFT over stage-contiguous roots (see encoder.hpp).
+void fft_in_place(std::vector<Complex>& a, const std::vector<std::uint32_t>& bit_reverse,
+                  const std::vector<Complex>& stage_roots) {
   const std::size_t n = a.size();
   for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t r = fft_bit_reverse_[k];
+    const std::size_t r = bit_reverse[k];
     if (k < r) std::swap(a[k], a[r]);
   }
+  const Complex* roots = stage_roots.data();
   for (std::size_t len = 2; len <= n; len <<= 1) {
     const std::size_t half = len >> 1;
-    const std::size_t step = n / len;
     for (std::size_t start = 0; start < n; start += len) {
+      Complex* x = a.data() + start;
+      Complex* y = x + half;
       for (std::size_t j = 0; j < half; ++j) {
-        const Complex w = roots_[j * step];
-        const Complex u = a[start + j];
-        const Complex v = mul(a[start + j + half], w);
-        a[start + j] = u + v;
-        a[start + j + half] = u - v;
+        const Complex u = x[j];
+        const Complex v = mul(y[j], roots[j]);
+        x[j] = u + v;
+        y[j] = u - v;
       }
     }
+    roots += half;
   }
 }
 
+}  // namespace
+
+void CkksEncoder::fft_forward(std::vector<Complex>& a) const {
+  fft_in_place(a, fft_bit_reverse_, stage_roots_);
+}
+
 void CkksEncoder::fft_inverse(std::vector<Complex>& a) const {
-  const std::size_t n = a.size();
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t r = fft_bit_reverse_[k];
-    if (k < r) std::swap(a[k], a[r]);
-  }
-  for (std::size_t len = 2; len <= n; len <<= 1) {
-    const std::size_t half = len >> 1;
-    const std::size_t step = n / len;
-    for (std::size_t start = 0; start < n; start += len) {
-      for (std::size_t j = 0; j < half; ++j) {
-        const Complex w = std::conj(roots_[j * step]);
-        const Complex u = a[start + j];
-        const Complex v = mul(a[start + j + half], w);
-        a[start + j] = u + v;
-        a[start + j + half] = u - v;
-      }
-    }
-  }
-  const double inv_n = 1.0 / static_cast<double>(n);
+  fft_in_place(a, fft_bit_reverse_, stage_roots_inv_);
+  const double inv_n = 1.0 / static_cast<double>(a.size());
   for (Complex& x : a) x *= inv_n;
 }
 
@@ -124,10 +125,11 @@ Plaintext CkksEncoder::encode(std::span<const Complex> values, double scale,
 
   Plaintext plain{RnsPoly(degree, level + 1), level, scale};
   std::vector<std::uint64_t> residues(level + 1);
+  const double limit = std::ldexp(1.0, level_bits);
   for (std::size_t k = 0; k < degree; ++k) {
     const Complex w = mul(fft[k % n], std::conj(twist_[k % n]));
     const double coefficient = (k < n ? w.real() : w.imag()) * scale;
-    if (std::isfinite(coefficient) && std::fabs(coefficient) >= std::ldexp(1.0, level_bits)) {
+    if (std::isfinite(coefficient) && std::fabs(coefficient) >= limit) {
       throw std::invalid_argument("CKKS encode: scaled value 2^" +
                                   std::to_string(std::ilogb(coefficient)) +
                                   " does not fit the modulus at level " + std::to_string(level));

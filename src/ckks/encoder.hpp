@@ -48,8 +48,12 @@ class CkksEncoder {
   std::size_t slots_;
   int log_slots_;
   std::vector<std::complex<double>> twist_;  // zeta^k, k < N/2
-  std::vector<std::complex<double>> roots_;  // w^k = exp(2 pi i k / (N/2)), k < N/2
-  std::vector<std::size_t> slot_to_fft_;     // slot j -> FFT index (5^j mod 2N - 1) / 4
+  // Per FFT stage of length len = 2, 4, .., N/2, the roots exp(2 pi i j / len), j < len / 2,
+  // stored one stage after the other (N/2 - 1 entries) so that each stage reads them
+  // contiguously; and their conjugates for the inverse transform.
+  std::vector<std::complex<double>> stage_roots_;
+  std::vector<std::complex<double>> stage_roots_inv_;
+  std::vector<std::size_t> slot_to_fft_;  // slot j -> FFT index (5^j mod 2N - 1) / 4
   std::vector<std::uint32_t> fft_bit_reverse_;
 };
 

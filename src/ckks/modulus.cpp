@@ -37,10 +37,4 @@ std::uint64_t inv_mod(std::uint64_t a, const Modulus& m) {
   return pow_mod(a, m.value() - 2, m);
 }
 
-std::uint64_t reduce_i64(std::int64_t x, const Modulus& m) noexcept {
-  if (x >= 0) return reduce_u64(static_cast<std::uint64_t>(x), m);
-  const std::uint64_t r = reduce_u64(static_cast<std::uint64_t>(-(x + 1)) + 1, m);
-  return neg_mod(r, m.value());
-}
-
 }  // namespace hesplit::ckks

@@ -98,6 +98,10 @@ std::uint64_t pow_mod(std::uint64_t base, std::uint64_t exponent, const Modulus&
 // Inverse modulo a prime q (Fermat); throws std::invalid_argument for a == 0 mod q.
 std::uint64_t inv_mod(std::uint64_t a, const Modulus& m);
 // Reduction of a signed integer to [0, q).
-std::uint64_t reduce_i64(std::int64_t x, const Modulus& m) noexcept;
+inline std::uint64_t reduce_i64(std::int64_t x, const Modulus& m) noexcept {
+  if (x >= 0) return reduce_u64(static_cast<std::uint64_t>(x), m);
+  const std::uint64_t r = reduce_u64(static_cast<std::uint64_t>(-(x + 1)) + 1, m);
+  return neg_mod(r, m.value());
+}
 
 }  // namespace hesplit::ckks
