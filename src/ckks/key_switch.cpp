@@ -60,6 +60,29 @@ namespace {
 
 constexpr std::size_t kMaxDigits = 64;
 
+// The inner loop for a digit count known at compile time (Digits > 0) or not (Digits == 0), so
+// that the usual small counts are fully unrolled.
+template <std::size_t Digits>
+void inner_product_kernel(std::size_t digits, const std::uint64_t* const* dp,
+                          const std::uint64_t* const* kb, const std::uint64_t* const* ka,
+                          const std::uint32_t* perm, const Modulus& m,
+                          std::uint64_t* __restrict out_b, std::uint64_t* __restrict out_a,
+                          std::size_t n) {
+  const std::size_t count = Digits > 0 ? Digits : digits;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t src = perm != nullptr ? perm[k] : k;
+    u128 acc_b = 0;
+    u128 acc_a = 0;
+    for (std::size_t d = 0; d < count; ++d) {
+      const std::uint64_t x = dp[d][src];
+      acc_b += static_cast<u128>(x) * kb[d][k];
+      acc_a += static_cast<u128>(x) * ka[d][k];
+    }
+    out_b[k] = reduce_u128(acc_b, m);
+    out_a[k] = reduce_u128(acc_a, m);
+  }
+}
+
 // (out_b, out_a) = sum_d D_d[limb r](perm) * (b_d, a_d)[key limb], reduced. Both key components
 // are done in one pass so each (possibly permuted) digit word is loaded once. The sums are kept
 // lazily in 128 bits: each product is < 2^122, so up to 64 digits cannot overflow.
@@ -76,18 +99,18 @@ void inner_product_pair(const DecomposedPoly& dec, const KSwitchKey& key, std::s
     kb[d] = key.digits[d].b.data() + key_limb * n;
     ka[d] = key.digits[d].a.data() + key_limb * n;
   }
-  const bool permuted = !perm.empty();
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t src = permuted ? perm[k] : k;
-    u128 acc_b = 0;
-    u128 acc_a = 0;
-    for (std::size_t d = 0; d < digits; ++d) {
-      const std::uint64_t x = dp[d][src];
-      acc_b += static_cast<u128>(x) * kb[d][k];
-      acc_a += static_cast<u128>(x) * ka[d][k];
-    }
-    out_b[k] = reduce_u128(acc_b, m);
-    out_a[k] = reduce_u128(acc_a, m);
+  const std::uint32_t* p = perm.empty() ? nullptr : perm.data();
+  switch (digits) {
+    case 1:
+      return inner_product_kernel<1>(digits, dp, kb, ka, p, m, out_b, out_a, n);
+    case 2:
+      return inner_product_kernel<2>(digits, dp, kb, ka, p, m, out_b, out_a, n);
+    case 3:
+      return inner_product_kernel<3>(digits, dp, kb, ka, p, m, out_b, out_a, n);
+    case 4:
+      return inner_product_kernel<4>(digits, dp, kb, ka, p, m, out_b, out_a, n);
+    default:
+      return inner_product_kernel<0>(digits, dp, kb, ka, p, m, out_b, out_a, n);
   }
 }
 

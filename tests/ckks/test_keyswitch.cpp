@@ -118,6 +118,28 @@ TEST(KeySwitch, RelinearisationNoiseIsSmallForEveryDigitCountAndLevel) {
   }
 }
 
+// Six one-prime digits (the generic, not unrolled, inner-product path).
+TEST(KeySwitch, ManyDigitsRelineariseAndRotate) {
+  const std::vector<int> steps = {3};
+  const test::Setup s(CkksParameters::from_bit_sizes(256, {50, 40, 40, 40, 40, 40}, {55}, 0x1p40, 6,
+                                                     /*allow_insecure=*/true),
+                      steps);
+  ASSERT_EQ(s.context->dnum(), 6U);
+  const auto z = test::complex_message(s.context->slot_count(), 25);
+  const Ciphertext a = s.encrypt(z, 0x1p30, s.context->max_level());
+  const Ciphertext three = s.evaluator.multiply(a, a);
+  const Ciphertext two = s.evaluator.relinearize(three, s.relin);
+  std::vector<Complex> sq(z.size());
+  for (std::size_t j = 0; j < z.size(); ++j) sq[j] = z[j] * z[j];
+  const double before = test::precision_bits<Complex>(s.decrypt(three), sq);
+  EXPECT_GE(test::precision_bits<Complex>(s.decrypt(two), sq), before - 0.5);
+  const Ciphertext r = s.evaluator.rotate(a, 3, s.galois);
+  std::vector<Complex> want(z.size());
+  for (std::size_t j = 0; j < z.size(); ++j) want[j] = z[(j + 3) % z.size()];
+  EXPECT_GE(test::precision_bits<Complex>(s.decrypt(r), want),
+            test::precision_bits<Complex>(s.decrypt(a), z) - 1.0);
+}
+
 TEST(KeySwitch, DecompositionDigitsAreCentredLiftsOfTheInput) {
   const std::vector<int> steps;
   const test::Setup s(small_params(2), steps);
