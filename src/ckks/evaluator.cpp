@@ -24,6 +24,13 @@ bool same_scale(double a, double b) noexcept {
   throw std::invalid_argument("CKKS " + op + ": " + message);
 }
 
+// The scale of a product; refuses a product whose scale overflows a double.
+double product_scale(double a, double b, const char* op) {
+  const double scale = a * b;
+  if (!std::isfinite(scale) || !(scale > 0.0)) fail(op, "the product's scale is not finite");
+  return scale;
+}
+
 void check_shape(const CkksContext& ctx, const Ciphertext& a, const char* op) {
   if (a.level > ctx.max_level() || (a.size() != 2 && a.size() != 3)) {
     fail(op, "ciphertext has level " + std::to_string(a.level) + " and " +
@@ -167,13 +174,14 @@ Ciphertext Evaluator::add_plain(const Ciphertext& a, const Plaintext& p) const {
 
 void Evaluator::multiply_plain_inplace(Ciphertext& a, const Plaintext& p) const {
   check_plain(*context_, a, p, "multiply_plain");
+  const double scale = product_scale(a.scale, p.scale, "multiply_plain");
   for (RnsPoly& c : a.components) {
     for (std::size_t i = 0; i <= a.level; ++i) {
       poly_ops::mul(c.limb(i).data(), p.poly.limb(i).data(), context_->degree(),
                     context_->data_modulus(i));
     }
   }
-  a.scale *= p.scale;
+  a.scale = scale;
 }
 
 Ciphertext Evaluator::multiply_plain(const Ciphertext& a, const Plaintext& p) const {
@@ -185,6 +193,7 @@ Ciphertext Evaluator::multiply_plain(const Ciphertext& a, const Plaintext& p) co
 void Evaluator::multiply_scalar_inplace(Ciphertext& a, double value, double scale) const {
   check_shape(*context_, a, "multiply_scalar");
   if (!(scale > 0.0) || !std::isfinite(scale)) fail("multiply_scalar", "scale must be positive");
+  const double new_scale = product_scale(a.scale, scale, "multiply_scalar");
   std::vector<std::uint64_t> r(a.level + 1);
   rounded_to_residues(value * scale, level_moduli(*context_, a.level), r);
   for (RnsPoly& c : a.components) {
@@ -193,7 +202,7 @@ void Evaluator::multiply_scalar_inplace(Ciphertext& a, double value, double scal
                            context_->data_modulus(i).value());
     }
   }
-  a.scale *= scale;
+  a.scale = new_scale;
 }
 
 void Evaluator::multiply_integer_inplace(Ciphertext& a, std::int64_t value) const {
@@ -223,7 +232,7 @@ Ciphertext Evaluator::multiply(const Ciphertext& a, const Ciphertext& b) const {
   const std::size_t n = context_->degree();
   Ciphertext r;
   r.level = a.level;
-  r.scale = a.scale * b.scale;
+  r.scale = product_scale(a.scale, b.scale, "multiply");
   r.components.assign(3, RnsPoly(n, a.level + 1));
   for (std::size_t i = 0; i <= a.level; ++i) {
     const Modulus& m = context_->data_modulus(i);

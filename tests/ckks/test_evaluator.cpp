@@ -181,6 +181,14 @@ TEST(Evaluator, MismatchesAreClearErrors) {
   const GaloisKeys none;
   EXPECT_THROW(s.evaluator.conjugate(top, none), std::invalid_argument);
   EXPECT_THROW(s.evaluator.rotate_and_sum(top, 3, 1, s.galois), std::invalid_argument);
+  // A product whose scale overflows a double is refused, and the operand is left unchanged.
+  Ciphertext huge = top;
+  huge.scale = 0x1p1000;
+  const Ciphertext huge_before = huge;
+  EXPECT_THROW(s.evaluator.multiply_scalar_inplace(huge, 1.0, 0x1p40), std::invalid_argument);
+  EXPECT_EQ(huge.components, huge_before.components);
+  EXPECT_EQ(huge.scale, 0x1p1000);
+  EXPECT_THROW(s.evaluator.multiply(huge, huge), std::invalid_argument);
   Ciphertext broken = top;
   broken.components[1].resize_limbs(2);
   EXPECT_THROW(s.evaluator.add(top, broken), std::invalid_argument);
