@@ -1,0 +1,44 @@
+#pragma once
+// Client side of the split-layer packing: slot vectors for A and eta*G, and the reading of the
+// decrypted Z and eta*dL/dA (docs/packing.md). Pure slot arithmetic: the caller encodes, encrypts
+// and decrypts with the ckks library. Matrices are row-major, one row per sample.
+
+#include <complex>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "packing/layout.hpp"
+
+namespace hesplit::packing {
+
+using SlotVector = std::vector<std::complex<double>>;
+
+class SplitClientCodec {
+ public:
+  explicit SplitClientCodec(SplitLayout layout) : layout_(layout) {}
+
+  const SplitLayout& layout() const noexcept { return layout_; }
+
+  // samples x d activations (samples <= samples_per_ciphertext()); missing samples are zero.
+  SlotVector pack_activations(std::span<const double> a, std::size_t samples) const;
+  // samples x c logit gradients, multiplied by eta, conjugate-packed at the window positions.
+  SlotVector pack_gradients(std::span<const double> g, std::size_t samples, double eta) const;
+
+  // Decrypted, decoded Z slots -> samples x c logits.
+  std::vector<double> unpack_logits(std::span<const std::complex<double>> slots,
+                                    std::size_t samples) const;
+  // Decrypted, decoded eta*dL/dA slots -> samples x d gradients (divided by eta).
+  std::vector<double> unpack_input_gradients(std::span<const std::complex<double>> slots,
+                                             std::size_t samples, double eta) const;
+  // The decrypted diagonals of the server layer (kShifts slot vectors, block 0 is read) -> c x d.
+  std::vector<double> unpack_layer(std::span<const SlotVector> diagonals) const;
+
+ private:
+  void check_samples(std::size_t samples, std::size_t values, std::size_t width,
+                     const char* what) const;
+
+  SplitLayout layout_;
+};
+
+}  // namespace hesplit::packing

@@ -1,0 +1,258 @@
+#include "packing/encrypted_layer.hpp"
+
+#include <bit>
+#include <cmath>
+#include <complex>
+#include <stdexcept>
+#include <string>
+
+#include "ckks/encoder.hpp"
+
+namespace hesplit::packing {
+namespace {
+
+using ckks::Ciphertext;
+using ckks::Plaintext;
+
+constexpr double kScaleTolerance = 1e-9;
+
+bool close_scale(double a, double b) noexcept {
+  return std::fabs(a - b) <= kScaleTolerance * std::max(std::fabs(a), std::fabs(b));
+}
+
+Ciphertext transparent_zero(const ckks::CkksContext& ctx, std::size_t level, double scale) {
+  Ciphertext c;
+  c.level = level;
+  c.scale = scale;
+  c.components.assign(2, ckks::RnsPoly(ctx.degree(), level + 1));
+  return c;
+}
+
+std::size_t log2_size(std::size_t v) noexcept {
+  return static_cast<std::size_t>(std::countr_zero(v));
+}
+
+}  // namespace
+
+EncryptedSplitLayer::EncryptedSplitLayer(std::shared_ptr<const ckks::CkksContext> context,
+                                         SplitLayout layout, std::span<const double> w0,
+                                         std::span<const double> b0, Scales scales)
+    : context_(std::move(context)),
+      evaluator_(context_),
+      layout_(layout),
+      scales_(scales),
+      top_level_(context_->max_level()) {
+  if (top_level_ < 2) {
+    throw std::invalid_argument(
+        "encrypted split layer: needs at least 3 data primes, the context has " +
+        std::to_string(top_level_ + 1));
+  }
+  if (layout_.slot_count() != context_->slot_count()) {
+    throw std::invalid_argument("encrypted split layer: layout has " +
+                                std::to_string(layout_.slot_count()) + " slots, context " +
+                                std::to_string(context_->slot_count()));
+  }
+  const std::size_t c = layout_.classes();
+  const std::size_t d = layout_.features();
+  if (w0.size() != c * d || b0.size() != c) {
+    throw std::invalid_argument("encrypted split layer: W0 must be " + std::to_string(c) + " x " +
+                                std::to_string(d) + " and b0 " + std::to_string(c) + " values");
+  }
+  if (!(scales.activations > 0.0) || !(scales.gradients > 0.0)) {
+    throw std::invalid_argument("encrypted split layer: scales must be positive");
+  }
+  const double q_top = static_cast<double>(context_->data_modulus(top_level_).value());
+  // The update's trace doubles the value; the factor is kept in the scale (exact).
+  delta_scale_ = 2.0 * (scales.activations * scales.gradients / q_top);
+  bias_scale_ = scales.activations * delta_scale_;
+
+  const std::size_t level = top_level_ - 1;
+  const ckks::CkksEncoder encoder(context_);
+  const std::size_t block = layout_.block_size();
+  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+    std::vector<std::complex<double>> slots(layout_.slot_count());
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      const int row = layout_.row_at(s % block);
+      if (row >= 0)
+        slots[s] = w0[static_cast<std::size_t>(row) * d + layout_.feature_at(s % block, t)];
+    }
+    w0_diagonals_.push_back(encoder.encode(slots, delta_scale_, level));
+    delta_.push_back(transparent_zero(*context_, level, delta_scale_));
+  }
+  std::vector<std::complex<double>> bias(layout_.slot_count());
+  for (std::size_t b = 0; b < layout_.blocks(); ++b) {
+    for (std::size_t i = 0; i < c; ++i) bias[b * block + layout_.window_start(i)] = {b0[i], b0[i]};
+  }
+  b0_ = encoder.encode(bias, bias_scale_, level);
+  const std::vector<std::complex<double>> unit(layout_.slot_count(), {0.0, 1.0});
+  imaginary_unit_ = encoder.encode(unit, 1.0, level);
+  delta_bias_ = transparent_zero(*context_, level, bias_scale_);
+}
+
+void EncryptedSplitLayer::set_state(std::vector<Ciphertext> delta_diagonals,
+                                    Ciphertext delta_bias) {
+  if (delta_diagonals.size() != SplitLayout::kShifts) {
+    throw std::invalid_argument("encrypted split layer: expected " +
+                                std::to_string(SplitLayout::kShifts) + " Delta diagonals, got " +
+                                std::to_string(delta_diagonals.size()));
+  }
+  const std::size_t level = top_level_ - 1;
+  for (std::size_t t = 0; t < delta_diagonals.size(); ++t) {
+    const Ciphertext& c = delta_diagonals[t];
+    if (c.level != level || c.size() != 2 || !close_scale(c.scale, delta_scale_)) {
+      throw std::invalid_argument("encrypted split layer: Delta diagonal " + std::to_string(t) +
+                                  " has the wrong level, size or scale");
+    }
+  }
+  if (delta_bias.level != level || delta_bias.size() != 2 ||
+      !close_scale(delta_bias.scale, bias_scale_)) {
+    throw std::invalid_argument(
+        "encrypted split layer: delta (bias) has the wrong level, size or scale");
+  }
+  delta_ = std::move(delta_diagonals);
+  delta_bias_ = std::move(delta_bias);
+}
+
+void EncryptedSplitLayer::check_input(const Ciphertext& c, double scale, const char* what) const {
+  if (c.level != top_level_ || c.size() != 2) {
+    throw std::invalid_argument(
+        std::string("encrypted split layer: ") + what + " must be a fresh ciphertext at level " +
+        std::to_string(top_level_) + " (got level " + std::to_string(c.level) + ", " +
+        std::to_string(c.size()) + " components)");
+  }
+  if (!close_scale(c.scale, scale)) {
+    throw std::invalid_argument(std::string("encrypted split layer: ") + what + " has scale 2^" +
+                                std::to_string(std::log2(c.scale)) + ", expected 2^" +
+                                std::to_string(std::log2(scale)));
+  }
+}
+
+ShiftedActivations EncryptedSplitLayer::shift(const Ciphertext& a, const SplitEvalKeys& keys,
+                                              KeySwitchCount& count) const {
+  check_input(a, scales_.activations, "Enc(A)");
+  const std::vector<int> steps = {0, 1, 2, 3};
+  ShiftedActivations out{evaluator_.rotate_hoisted(a, steps, keys.galois)};
+  count.rotations += SplitLayout::kShifts - 1;
+  return out;
+}
+
+Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
+                                        KeySwitchCount& count) const {
+  if (a.shifted.size() != SplitLayout::kShifts) {
+    throw std::invalid_argument("encrypted split layer: forward needs the 4 shifted activations");
+  }
+  const std::size_t level = top_level_ - 1;
+  Ciphertext acc = delta_bias_;
+  evaluator_.add_plain_inplace(acc, b0_);
+  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+    Ciphertext r = a.shifted[t];
+    evaluator_.mod_switch_to_inplace(r, level);
+    // Lazy relinearisation: plain and cipher products are summed, relinearised once.
+    Ciphertext term = evaluator_.multiply(r, delta_[t]);
+    evaluator_.add_inplace(term, evaluator_.multiply_plain(r, w0_diagonals_[t]));
+    evaluator_.add_inplace(term, acc);
+    acc = std::move(term);
+  }
+  evaluator_.relinearize_inplace(acc, keys.relin);
+  ++count.relinearizations;
+  evaluator_.rescale_inplace(acc);
+  Ciphertext z = evaluator_.rotate_and_sum(acc, layout_.window_length(),
+                                           static_cast<int>(SplitLayout::kRasStride), keys.galois);
+  count.rotations += log2_size(layout_.window_length());
+  evaluator_.mod_switch_to_inplace(z, 0);
+  return z;
+}
+
+Ciphertext EncryptedSplitLayer::backward(const Ciphertext& g, const SplitEvalKeys& keys,
+                                         KeySwitchCount& count) const {
+  check_input(g, scales_.gradients, "Enc(eta G)");
+  const std::size_t level = top_level_ - 1;
+  Ciphertext g1 = g;
+  evaluator_.mod_switch_to_inplace(g1, level);
+  Ciphertext out;
+  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+    Ciphertext term = evaluator_.multiply(g1, delta_[t]);
+    evaluator_.add_inplace(term, evaluator_.multiply_plain(g1, w0_diagonals_[t]));
+    evaluator_.relinearize_inplace(term, keys.relin);
+    ++count.relinearizations;
+    // Rescale first: the rotation back to the feature position is cheaper at the lower level.
+    evaluator_.rescale_inplace(term);
+    if (t == 0) {
+      out = std::move(term);
+      continue;
+    }
+    evaluator_.add_inplace(out, evaluator_.rotate(term, -static_cast<int>(t), keys.galois));
+    ++count.rotations;
+  }
+  evaluator_.mod_switch_to_inplace(out, 0);
+  return out;
+}
+
+Ciphertext EncryptedSplitLayer::trace_real(Ciphertext x, const SplitEvalKeys& keys,
+                                           KeySwitchCount& count) const {
+  // Sum over the sample pairs (rotations by whole blocks), then X + conj(X).
+  x = evaluator_.rotate_and_sum(x, layout_.blocks(), static_cast<int>(layout_.block_size()),
+                                keys.galois);
+  count.rotations += log2_size(layout_.blocks());
+  evaluator_.add_inplace(x, evaluator_.conjugate(x, keys.galois));
+  ++count.rotations;
+  return x;
+}
+
+void EncryptedSplitLayer::update(std::span<const ShiftedActivations> activations,
+                                 std::span<const Ciphertext> gradients, const SplitEvalKeys& keys,
+                                 KeySwitchCount& count) {
+  if (activations.empty() || activations.size() != gradients.size()) {
+    throw std::invalid_argument(
+        "encrypted split layer: update needs one Enc(eta G) per Enc(A) (got " +
+        std::to_string(activations.size()) + " and " + std::to_string(gradients.size()) + ")");
+  }
+  for (const Ciphertext& g : gradients) check_input(g, scales_.gradients, "Enc(eta G)");
+  for (const ShiftedActivations& a : activations) {
+    if (a.shifted.size() != SplitLayout::kShifts) {
+      throw std::invalid_argument("encrypted split layer: update needs the 4 shifted activations");
+    }
+  }
+  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+    // Lazy: the products of every ciphertext of the batch share one relinearisation and trace.
+    Ciphertext sum = evaluator_.multiply(activations[0].shifted[t], gradients[0]);
+    for (std::size_t c = 1; c < activations.size(); ++c) {
+      evaluator_.add_inplace(sum, evaluator_.multiply(activations[c].shifted[t], gradients[c]));
+    }
+    evaluator_.relinearize_inplace(sum, keys.relin);
+    ++count.relinearizations;
+    evaluator_.rescale_inplace(sum);
+    Ciphertext step = trace_real(std::move(sum), keys, count);
+    step.scale *= 2.0;  // the trace doubled the value (see delta_scale_)
+    evaluator_.sub_inplace(delta_[t], step);
+  }
+  evaluator_.sub_inplace(delta_bias_, bias_step(gradients, keys, count));
+}
+
+Ciphertext EncryptedSplitLayer::bias_step(std::span<const Ciphertext> gradients,
+                                          const SplitEvalKeys& keys, KeySwitchCount& count) const {
+  const std::size_t level = top_level_ - 1;
+  Ciphertext s = gradients[0];
+  for (std::size_t c = 1; c < gradients.size(); ++c) evaluator_.add_inplace(s, gradients[c]);
+  evaluator_.mod_switch_to_inplace(s, level);
+  s = evaluator_.rotate_and_sum(s, layout_.blocks(), static_cast<int>(layout_.block_size()),
+                                keys.galois);
+  count.rotations += log2_size(layout_.blocks());
+  // i S + conj(S) = (1 + i) sum_k eta g_k[row] at every window position (docs/packing.md).
+  Ciphertext u = evaluator_.multiply_plain(s, imaginary_unit_);
+  evaluator_.add_inplace(u, evaluator_.conjugate(s, keys.galois));
+  ++count.rotations;
+  // The RaS of the forward adds the window's d/4 copies: store value/(d/4) at Y's scale, by an
+  // integer factor (relative rounding error 1/factor, about 2^-35 for sealed-8192).
+  const double factor = bias_scale_ / (static_cast<double>(layout_.window_length()) * u.scale);
+  const double rounded = std::round(factor);
+  if (!(rounded >= 1.0) || rounded > 9.0e18) {
+    throw std::invalid_argument(
+        "encrypted split layer: the scales leave no integer factor for the bias");
+  }
+  evaluator_.multiply_integer_inplace(u, static_cast<std::int64_t>(rounded));
+  u.scale = bias_scale_;
+  return u;
+}
+
+}  // namespace hesplit::packing
