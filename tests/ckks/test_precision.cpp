@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <iostream>
@@ -45,9 +46,11 @@ const std::vector<PresetCase>& cases() {
       {"seal-8192", 30, 26, 23, 22, 23, powers_of_two_steps(4096)},
       // N = 16384: the fresh floors are about 30.0 (secret key) and 25.3 (public key) bits.
       {"sealed-16384", 29.5, 24.5, 23, 22, 23, {1, -1, 5, 1024}},
-      // The published artifact's parameters (scale 2^21) are intrinsically imprecise.
+      // The published artifact's parameters (scale 2^21) are intrinsically imprecise. Their
+      // thresholds sit about 1 bit (5 standard deviations of run-to-run variation) below the
+      // means measured over repeated runs, so that only a real regression fails them.
       {"paper-8192", 10, 6.5, 4.5, 4.5, 4, powers_of_two_steps(4096)},
-      {"paper-16384", 9.5, 6, 3.5, 3.5, 3.5, {1, -1, 5, 1024}},
+      {"paper-16384", 9.5, 6, 3.4, 3.4, 3.2, {1, -1, 5, 1024}},
   };
   return all;
 }
@@ -99,6 +102,11 @@ class Precision : public ::testing::TestWithParam<std::string> {
   }
 };
 
+// The worst slot of one fresh encryption is a random variable with standard deviation about
+// 0.11 bit (secret key) and 0.19 bit (public key) around its mean (measured over 1000
+// encryptions: sealed-8192 secret key 30.39 mean, 29.94 lowest). Its median over five
+// encryptions is asserted against the threshold, so that the test is not a lottery at the noise
+// floor, and every single one must stay within half a bit of it.
 TEST_P(Precision, FreshPublicAndSeededSecretKeyEncryption) {
   const std::vector<double> z = test::real_message(s().context->slot_count(), 1);
   const double scale = s().context->default_scale();
@@ -107,27 +115,38 @@ TEST_P(Precision, FreshPublicAndSeededSecretKeyEncryption) {
   const auto decode = [&](const Ciphertext& c) {
     return s().encoder.decode(s().decryptor.decrypt(c));
   };
-
-  const std::vector<double> pk = decode(s().pk_encryptor.encrypt(plain));
-  const double pk_bits = precision_bits<double>(pk, z);
-  report(GetParam(), "fresh public-key (worst slot)", pk_bits);
-  report(GetParam(), "fresh public-key (mean)", test::mean_precision_bits<double>(pk, z));
-  EXPECT_GE(pk_bits, expect().fresh_pk_bits);
-
-  const SeededCiphertext seeded = s().sk_encryptor.encrypt_symmetric_seeded(plain);
-  const Ciphertext expanded = expand_ciphertext(*s().context, seeded);
-  EXPECT_EQ(expanded.components[0], seeded.c0);
-  const std::vector<double> sk = decode(expanded);
-  const double sk_bits = precision_bits<double>(sk, z);
-  report(GetParam(), "fresh secret-key seeded (worst slot)", sk_bits);
-  report(GetParam(), "fresh secret-key seeded (mean)", test::mean_precision_bits<double>(sk, z));
-  EXPECT_GE(sk_bits, expect().fresh_sk_bits);
+  constexpr int kDraws = 5;
+  std::vector<double> pk_bits, sk_bits;
+  double pk_mean = 0, sk_mean = 0;
+  for (int draw = 0; draw < kDraws; ++draw) {
+    const std::vector<double> pk = decode(s().pk_encryptor.encrypt(plain));
+    pk_bits.push_back(precision_bits<double>(pk, z));
+    pk_mean = test::mean_precision_bits<double>(pk, z);
+    const SeededCiphertext seeded = s().sk_encryptor.encrypt_symmetric_seeded(plain);
+    const Ciphertext expanded = expand_ciphertext(*s().context, seeded);
+    EXPECT_EQ(expanded.components[0], seeded.c0);
+    const std::vector<double> sk = decode(expanded);
+    sk_bits.push_back(precision_bits<double>(sk, z));
+    sk_mean = test::mean_precision_bits<double>(sk, z);
+  }
+  std::sort(pk_bits.begin(), pk_bits.end());
+  std::sort(sk_bits.begin(), sk_bits.end());
+  report(GetParam(), "fresh public-key (worst slot, median of 5)", pk_bits[kDraws / 2]);
+  report(GetParam(), "fresh public-key (worst slot, lowest of 5)", pk_bits[0]);
+  report(GetParam(), "fresh public-key (mean error)", pk_mean);
+  report(GetParam(), "fresh secret-key seeded (worst slot, median of 5)", sk_bits[kDraws / 2]);
+  report(GetParam(), "fresh secret-key seeded (worst slot, lowest of 5)", sk_bits[0]);
+  report(GetParam(), "fresh secret-key seeded (mean error)", sk_mean);
+  EXPECT_GE(pk_bits[kDraws / 2], expect().fresh_pk_bits);
+  EXPECT_GE(pk_bits[0], expect().fresh_pk_bits - 0.5);
+  EXPECT_GE(sk_bits[kDraws / 2], expect().fresh_sk_bits);
+  EXPECT_GE(sk_bits[0], expect().fresh_sk_bits - 0.5);
 
   // Complex messages use both real and imaginary parts of the error.
   const auto zc = message(1);
   const double complex_bits = precision_bits<Complex>(s().decrypt(s().encrypt(zc)), zc);
   report(GetParam(), "fresh public-key, complex (worst slot)", complex_bits);
-  EXPECT_GE(complex_bits, expect().fresh_pk_bits - 0.5);
+  EXPECT_GE(complex_bits, expect().fresh_pk_bits - 1.0);
 }
 
 TEST_P(Precision, MultiplyPlainRescale) {
