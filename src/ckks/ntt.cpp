@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "ckks/ntt_ifma.hpp"
 #include "ckks/primes.hpp"
 
 namespace hesplit::ckks {
@@ -145,8 +146,9 @@ std::uint32_t bit_reverse(std::uint32_t x, int bits) noexcept {
   return r;
 }
 
+// The fastest kernel this CPU and modulus allow (AVX-512 IFMA for q < 2^50, else scalar).
 NttTables::NttTables(std::size_t degree, const Modulus& modulus)
-    : NttTables(degree, modulus, scalar_ntt_kernel()) {}
+    : NttTables(degree, modulus, default_ntt_kernel(degree, modulus)) {}
 
 NttTables::NttTables(std::size_t degree, const Modulus& modulus, NttKernel kernel)
     : degree_(degree), log_degree_(0), modulus_(modulus), kernel_(kernel) {
