@@ -64,7 +64,7 @@ split::EpochResult plain_epoch(std::size_t batch, bool unix_socket) {
       unix_socket ? unix_address : "127.0.0.1:0",
       [&](split::Transport& t) { split::serve_session(t, server_options); }, net::NetOptions{});
   nn::ClientFront front(options.seed, options.client_lr);
-  const net::CpuAwake awake(true);  // as `hesplit train --mode plain` (--busy-poll, default)
+  const net::CpuAwake awake(true);  // as `hesplit train --mode plain` does by default
   net::ClientConnection connection(
       unix_socket ? unix_address : "127.0.0.1:" + std::to_string(server.port()), net::NetOptions{});
   split::PlainRemoteHead head(
@@ -137,24 +137,14 @@ void BM_RoundTripUnixSocket(benchmark::State& state) {
 BENCHMARK(BM_RoundTripUnixSocket)->Arg(4)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_RoundTrip)->Arg(4)->Arg(16)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
-BENCHMARK(BM_LocalEpoch)
-    ->Arg(4)
-    ->Arg(16)
-    ->Iterations(1)
-    ->UseManualTime()
-    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_LocalEpoch)->Arg(4)->Arg(16)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 BENCHMARK(BM_PlainUnixSocketEpoch)
     ->Arg(4)
     ->Arg(16)
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
-BENCHMARK(BM_PlainEpoch)
-    ->Arg(4)
-    ->Arg(16)
-    ->Iterations(1)
-    ->UseManualTime()
-    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_PlainEpoch)->Arg(4)->Arg(16)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 
 }  // namespace
 

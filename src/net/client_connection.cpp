@@ -4,10 +4,14 @@
 
 #include "hesplit.grpc.pb.h"
 #include "net/codec.hpp"
+#include "net/completion_waiter.hpp"
 
 namespace hesplit::net {
 
 namespace {
+
+using detail::Tag;
+using detail::tag_of;
 
 grpc::ChannelArguments channel_arguments(const NetOptions& options) {
   grpc::ChannelArguments args;
@@ -15,7 +19,8 @@ grpc::ChannelArguments channel_arguments(const NetOptions& options) {
   args.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options.keepalive_interval.count()));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options.keepalive_timeout.count()));
-  // Bandwidth probing pings add frames (and wake-ups) to a latency-bound exchange of small messages.
+  // Bandwidth probing pings add frames (and wake-ups) to a latency-bound exchange of small
+  // messages.
   args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   // A fresh connection per session: roles of one process must not share a subchannel.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -35,9 +40,37 @@ struct ClientConnection::Impl {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<wire::SplitLearning::Stub> stub;
   grpc::ClientContext context;
-  std::unique_ptr<grpc::ClientReaderWriter<wire::Envelope, wire::Envelope>> stream;
+  grpc::CompletionQueue queue;
+  detail::CompletionWaiter waiter;
+  std::unique_ptr<grpc::ClientAsyncReaderWriter<wire::Envelope, wire::Envelope>> stream;
   split::Traffic traffic;
+  bool write_pending = false;
   bool finished = false;
+
+  Impl() : waiter(queue) {}
+
+  ~Impl() {
+    if (stream && !finished) {
+      // Abandoning a session (error path): cancel rather than wait for the server.
+      context.TryCancel();
+      finish();
+    }
+    queue.Shutdown();
+    detail::CompletionWaiter::drain(queue);
+  }
+
+  grpc::Status finish() {
+    if (finished) return grpc::Status::OK;
+    finished = true;
+    if (write_pending) {
+      waiter.wait(Tag::kWrite);
+      write_pending = false;
+    }
+    grpc::Status status;
+    stream->Finish(&status, tag_of(Tag::kFinish));
+    waiter.wait(Tag::kFinish);
+    return status;
+  }
 
   // The stream broke: collect the server's status and turn it into a clear error.
   [[noreturn]] void fail(const std::string& during) {
@@ -58,10 +91,11 @@ struct ClientConnection::Impl {
                                 detail);
   }
 
-  grpc::Status finish() {
-    if (finished) return grpc::Status::OK;
-    finished = true;
-    return stream->Finish();
+  // The previous write must have completed before the next one starts (one in flight at a time).
+  void complete_pending_write(const std::string& during) {
+    if (!write_pending) return;
+    write_pending = false;
+    if (!waiter.wait(Tag::kWrite)) fail(during);
   }
 };
 
@@ -76,27 +110,29 @@ ClientConnection::ClientConnection(const std::string& address, const NetOptions&
   }
   impl_->stub = wire::SplitLearning::NewStub(impl_->channel);
   impl_->context.set_deadline(after(options.session_deadline));
-  impl_->stream = impl_->stub->Session(&impl_->context);
+  impl_->stream = impl_->stub->PrepareAsyncSession(&impl_->context, &impl_->queue);
+  impl_->stream->StartCall(tag_of(Tag::kStart));
+  if (!impl_->waiter.wait(Tag::kStart)) impl_->fail("opening the session");
 }
 
-ClientConnection::~ClientConnection() {
-  if (impl_ && impl_->stream && !impl_->finished) {
-    // Abandoning a session (error path): cancel rather than wait for the server.
-    impl_->context.TryCancel();
-    impl_->finish();
-  }
-}
+ClientConnection::~ClientConnection() = default;
 
 void ClientConnection::send(const split::Message& message) {
+  const std::string during = "sending " + split::describe(message);
+  impl_->complete_pending_write(during);
   const wire::Envelope envelope = detail::encode(message);
-  if (!impl_->stream->Write(envelope)) impl_->fail("sending " + split::describe(message));
+  // The message is serialized by Write itself; the completion is collected by the next send,
+  // receive or close, so sending never waits for the peer.
+  impl_->stream->Write(envelope, tag_of(Tag::kWrite));
+  impl_->write_pending = true;
   impl_->traffic.bytes_sent += envelope.ByteSizeLong();
   ++impl_->traffic.messages_sent;
 }
 
 split::Message ClientConnection::receive() {
   wire::Envelope envelope;
-  if (!impl_->stream->Read(&envelope)) impl_->fail("waiting for its reply");
+  impl_->stream->Read(&envelope, tag_of(Tag::kRead));
+  if (!impl_->waiter.wait(Tag::kRead)) impl_->fail("waiting for its reply");
   impl_->traffic.bytes_received += envelope.ByteSizeLong();
   ++impl_->traffic.messages_received;
   return detail::decode(envelope);
@@ -106,7 +142,9 @@ split::Traffic ClientConnection::traffic() const { return impl_->traffic; }
 
 void ClientConnection::close() {
   if (impl_->finished) return;
-  impl_->stream->WritesDone();
+  impl_->complete_pending_write("closing the session");
+  impl_->stream->WritesDone(tag_of(Tag::kWritesDone));
+  impl_->waiter.wait(Tag::kWritesDone);
   const grpc::Status status = impl_->finish();
   if (!status.ok()) {
     throw split::TransportError("server " + impl_->address +

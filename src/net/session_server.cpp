@@ -2,42 +2,45 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 #include "hesplit.grpc.pb.h"
 #include "net/codec.hpp"
+#include "net/completion_waiter.hpp"
 
 namespace hesplit::net {
 
 namespace {
 
-using Stream = grpc::ServerReaderWriter<wire::Envelope, wire::Envelope>;
+using detail::Tag;
+using detail::tag_of;
+using Stream = grpc::ServerAsyncReaderWriter<wire::Envelope, wire::Envelope>;
 
-// split::Transport over one server-side stream.
+// split::Transport over one server-side stream, driven on the session thread.
 class StreamTransport final : public split::Transport {
  public:
-  StreamTransport(grpc::ServerContext& context, Stream& stream)
-      : context_(context), stream_(stream) {}
+  StreamTransport(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter)
+      : context_(context), stream_(stream), waiter_(waiter) {}
 
   void send(const split::Message& message) override {
+    complete_pending_write(split::describe(message));
     const wire::Envelope envelope = detail::encode(message);
-    if (!stream_.Write(envelope)) {
-      throw split::PeerDisconnected("client " + context_.peer() +
-                                    " disconnected while the server sent " +
-                                    split::describe(message));
-    }
+    stream_.Write(envelope, tag_of(Tag::kWrite));  // completion collected by the next operation
+    write_pending_ = true;
     traffic_.bytes_sent += envelope.ByteSizeLong();
     ++traffic_.messages_sent;
   }
 
   split::Message receive() override {
     wire::Envelope envelope;
-    if (!stream_.Read(&envelope)) {
-      throw split::PeerDisconnected(context_.IsCancelled()
-                                        ? "client " + context_.peer() + " disconnected"
-                                        : "client " + context_.peer() + " closed its stream");
+    stream_.Read(&envelope, tag_of(Tag::kRead));
+    if (!waiter_.wait(Tag::kRead)) {
+      throw split::PeerDisconnected("client " + context_.peer() +
+                                    " disconnected or closed its stream");
     }
     traffic_.bytes_received += envelope.ByteSizeLong();
     ++traffic_.messages_received;
@@ -46,26 +49,64 @@ class StreamTransport final : public split::Transport {
 
   split::Traffic traffic() const override { return traffic_; }
 
+  // Ends the RPC with `status` once the last reply has gone out.
+  void finish(const grpc::Status& status) {
+    if (write_pending_) {
+      write_pending_ = false;
+      waiter_.wait(Tag::kWrite);
+    }
+    stream_.Finish(status, tag_of(Tag::kFinish));
+    waiter_.wait(Tag::kFinish);
+  }
+
  private:
+  void complete_pending_write(const std::string& next) {
+    if (!write_pending_) return;
+    write_pending_ = false;
+    if (!waiter_.wait(Tag::kWrite)) {
+      throw split::PeerDisconnected("client " + context_.peer() +
+                                    " disconnected before the server sent " + next);
+    }
+  }
+
   grpc::ServerContext& context_;
   Stream& stream_;
+  detail::CompletionWaiter& waiter_;
   split::Traffic traffic_;
+  bool write_pending_ = false;
 };
 
 }  // namespace
 
-struct SessionServer::Impl final : public wire::SplitLearning::Service {
+struct SessionServer::Impl {
   SessionHandler handler;
+  NetOptions options;
+  wire::SplitLearning::AsyncService service;
+  std::unique_ptr<grpc::ServerCompletionQueue> queue;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   std::mutex mutex;
   std::condition_variable ended;
   std::deque<SessionOutcome> outcomes;
+  std::thread worker;
+  std::atomic<bool> stopping{false};
   bool stopped = false;
 
-  grpc::Status Session(grpc::ServerContext* context, Stream* stream) override {
-    StreamTransport transport(*context, *stream);
-    SessionOutcome outcome{context->peer(), nullptr};
+  // Serves sessions one after another on this thread until the server shuts down.
+  void serve() {
+    while (!stopping.load()) {
+      grpc::ServerContext context;
+      Stream stream(&context);
+      detail::CompletionWaiter waiter(*queue);
+      service.RequestSession(&context, &stream, queue.get(), queue.get(), tag_of(Tag::kNewCall));
+      if (!waiter.wait(Tag::kNewCall)) return;
+      run_session(context, stream, waiter);
+    }
+  }
+
+  void run_session(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter) {
+    StreamTransport transport(context, stream, waiter);
+    SessionOutcome outcome{context.peer(), nullptr};
     grpc::Status status = grpc::Status::OK;
     try {
       handler(transport);
@@ -77,12 +118,12 @@ struct SessionServer::Impl final : public wire::SplitLearning::Service {
       outcome.error = std::current_exception();
       status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, e.what());
     }
+    transport.finish(status);
     {
       const std::lock_guard lock(mutex);
       outcomes.push_back(std::move(outcome));
     }
     ended.notify_all();
-    return status;
   }
 };
 
@@ -90,6 +131,7 @@ SessionServer::SessionServer(const std::string& address, SessionHandler handler,
                              const NetOptions& options)
     : impl_(std::make_unique<Impl>()) {
   impl_->handler = std::move(handler);
+  impl_->options = options;
   grpc::ServerBuilder builder;
   // gRPC enables SO_REUSEPORT by default, which would let a second server share a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -103,13 +145,17 @@ SessionServer::SessionServer(const std::string& address, SessionHandler handler,
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &impl_->port);
-  builder.RegisterService(impl_.get());
+  builder.RegisterService(&impl_->service);
+  impl_->queue = builder.AddCompletionQueue();
   impl_->server = builder.BuildAndStart();
   if (!impl_->server || impl_->port == 0) {
     impl_->server.reset();
+    impl_->queue->Shutdown();
+    detail::CompletionWaiter::drain(*impl_->queue);
     throw split::TransportError("cannot listen on " + address +
                                 ": the port is in use or the address is invalid");
   }
+  impl_->worker = std::thread([impl = impl_.get()] { impl->serve(); });
 }
 
 SessionServer::~SessionServer() { shutdown(); }
@@ -125,11 +171,15 @@ SessionOutcome SessionServer::wait_for_session() {
 }
 
 void SessionServer::shutdown() {
-  if (impl_ && impl_->server && !impl_->stopped) {
-    impl_->stopped = true;
-    impl_->server->Shutdown(std::chrono::system_clock::now());
-    impl_->server->Wait();
-  }
+  if (!impl_ || !impl_->server || impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->stopping = true;
+  // Cancels a running session (its pending read fails) and the pending request for a new one; the
+  // worker finishes the cancelled session on the still-open queue, then returns.
+  impl_->server->Shutdown(std::chrono::system_clock::now());
+  impl_->worker.join();
+  impl_->queue->Shutdown();
+  detail::CompletionWaiter::drain(*impl_->queue);
 }
 
 }  // namespace hesplit::net
