@@ -21,6 +21,7 @@
 #include "ckks/primes.hpp"
 #include "packing/client_codec.hpp"
 #include "packing/encrypted_layer.hpp"
+#include "packing/worker_pool.hpp"
 
 namespace {
 
@@ -268,13 +269,21 @@ void report(benchmark::State& state, const packing::KeySwitchCount& count) {
   state.counters["rotations"] = static_cast<double>(count.rotations) / iterations;
 }
 
+// The pool for state.range(0) threads (1 = no pool); real time is what the threads shorten.
+std::unique_ptr<packing::WorkerPool> pool_for(benchmark::State& state) {
+  const auto threads = static_cast<std::size_t>(state.range(0));
+  state.counters["threads"] = static_cast<double>(threads);
+  return threads > 1 ? std::make_unique<packing::WorkerPool>(threads) : nullptr;
+}
+
 // Step 2: hoisted shifts of Enc(A) + forward to Enc(Z).
 void BM_SplitForward(benchmark::State& state) {
   SplitFixture& f = split();
+  const auto pool = pool_for(state);
   packing::KeySwitchCount count;
   for (auto _ : state) {
-    const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count);
-    benchmark::DoNotOptimize(f.layer.forward(shifted, f.keys(), count));
+    const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count, pool.get());
+    benchmark::DoNotOptimize(f.layer.forward(shifted, f.keys(), count, pool.get()));
   }
   report(state, count);
 }
@@ -282,38 +291,61 @@ void BM_SplitForward(benchmark::State& state) {
 // Step 4: Enc(eta dL/dA) = Enc(eta G) (W0 + Enc(Delta)).
 void BM_SplitBackwardInputGradient(benchmark::State& state) {
   SplitFixture& f = split();
+  const auto pool = pool_for(state);
   packing::KeySwitchCount count;
-  for (auto _ : state) benchmark::DoNotOptimize(f.layer.backward(f.enc_g, f.keys(), count));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.layer.backward(f.enc_g, f.keys(), count, pool.get()));
+  }
   report(state, count);
 }
 
 // Step 5: Delta -= eta G^T A (and the bias), with the shifts kept from the forward.
 void BM_SplitBackwardUpdate(benchmark::State& state) {
   SplitFixture& f = split();
+  const auto pool = pool_for(state);
   packing::KeySwitchCount count;
   const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count);
   count = {};
-  for (auto _ : state) f.layer.update({&shifted, 1}, {&f.enc_g, 1}, f.keys(), count);
+  for (auto _ : state) f.layer.update({&shifted, 1}, {&f.enc_g, 1}, f.keys(), count, pool.get());
   report(state, count);
 }
 
 // Both backward products (steps 4 and 5).
 void BM_SplitBackward(benchmark::State& state) {
   SplitFixture& f = split();
+  const auto pool = pool_for(state);
   packing::KeySwitchCount count;
   const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count);
   count = {};
   for (auto _ : state) {
-    benchmark::DoNotOptimize(f.layer.backward(f.enc_g, f.keys(), count));
-    f.layer.update({&shifted, 1}, {&f.enc_g, 1}, f.keys(), count);
+    benchmark::DoNotOptimize(f.layer.backward(f.enc_g, f.keys(), count, pool.get()));
+    f.layer.update({&shifted, 1}, {&f.enc_g, 1}, f.keys(), count, pool.get());
   }
   report(state, count);
 }
 
-BENCHMARK(BM_SplitForward)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SplitBackwardInputGradient)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SplitBackwardUpdate)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SplitBackward)->Unit(benchmark::kMillisecond);
+// The whole server side of one batch of 16 (steps 2, 4 and 5).
+void BM_SplitLayerBatch(benchmark::State& state) {
+  SplitFixture& f = split();
+  const auto pool = pool_for(state);
+  packing::KeySwitchCount count;
+  for (auto _ : state) {
+    const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count, pool.get());
+    benchmark::DoNotOptimize(f.layer.forward(shifted, f.keys(), count, pool.get()));
+    benchmark::DoNotOptimize(f.layer.backward(f.enc_g, f.keys(), count, pool.get()));
+    f.layer.update({&shifted, 1}, {&f.enc_g, 1}, f.keys(), count, pool.get());
+  }
+  report(state, count);
+}
+
+void split_args(benchmark::internal::Benchmark* b) {
+  b->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+BENCHMARK(BM_SplitForward)->Apply(split_args);
+BENCHMARK(BM_SplitBackwardInputGradient)->Apply(split_args);
+BENCHMARK(BM_SplitBackwardUpdate)->Apply(split_args);
+BENCHMARK(BM_SplitBackward)->Apply(split_args);
+BENCHMARK(BM_SplitLayerBatch)->Apply(split_args);
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <complex>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -127,32 +128,60 @@ void EncryptedSplitLayer::check_input(const Ciphertext& c, double scale, const c
   }
 }
 
+namespace {
+
+// Runs body(i) for i < count on the pool, or inline without one.
+void run(WorkerPool* pool, std::size_t count, const std::function<void(std::size_t)>& body) {
+  if (pool != nullptr) {
+    pool->parallel_for(count, body);
+  } else {
+    for (std::size_t i = 0; i < count; ++i) body(i);
+  }
+}
+
+}  // namespace
+
 ShiftedActivations EncryptedSplitLayer::shift(const Ciphertext& a, const SplitEvalKeys& keys,
-                                              KeySwitchCount& count) const {
+                                              KeySwitchCount& count, WorkerPool* pool) const {
   check_input(a, scales_.activations, "Enc(A)");
-  const std::vector<int> steps = {0, 1, 2, 3};
-  ShiftedActivations out{evaluator_.rotate_hoisted(a, steps, keys.galois)};
+  ShiftedActivations out;
+  if (pool == nullptr || pool->size() < 2) {
+    const std::vector<int> steps = {0, 1, 2, 3};
+    out.shifted = evaluator_.rotate_hoisted(a, steps, keys.galois);
+  } else {
+    // Two hoisted halves: one more decomposition, but both threads busy.
+    const std::vector<std::vector<int>> halves = {{0, 1}, {2, 3}};
+    std::vector<std::vector<Ciphertext>> parts(halves.size());
+    pool->parallel_for(halves.size(), [&](std::size_t h) {
+      parts[h] = evaluator_.rotate_hoisted(a, halves[h], keys.galois);
+    });
+    for (auto& part : parts) {
+      for (Ciphertext& c : part) out.shifted.push_back(std::move(c));
+    }
+  }
   count.rotations += SplitLayout::kShifts - 1;
   return out;
 }
 
 Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
-                                        KeySwitchCount& count) const {
+                                        KeySwitchCount& count, WorkerPool* pool) const {
   if (a.shifted.size() != SplitLayout::kShifts) {
     throw std::invalid_argument("encrypted split layer: forward needs the 4 shifted activations");
   }
   const std::size_t level = top_level_ - 1;
-  Ciphertext acc = delta_bias_;
-  evaluator_.add_plain_inplace(acc, b0_);
-  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+  std::vector<Ciphertext> terms(SplitLayout::kShifts);
+  run(pool, terms.size(), [&](std::size_t t) {
     Ciphertext r = a.shifted[t];
     evaluator_.mod_switch_to_inplace(r, level);
     // Lazy relinearisation: plain and cipher products are summed, relinearised once.
     Ciphertext term = evaluator_.multiply(r, delta_[t]);
     evaluator_.add_inplace(term, evaluator_.multiply_plain(r, w0_diagonals_[t]));
-    evaluator_.add_inplace(term, acc);
-    acc = std::move(term);
-  }
+    terms[t] = std::move(term);
+  });
+  Ciphertext acc = std::move(terms[0]);
+  for (std::size_t t = 1; t < terms.size(); ++t) evaluator_.add_inplace(acc, terms[t]);
+  evaluator_.add_inplace(acc, delta_bias_);
+  evaluator_.add_plain_inplace(acc, b0_);
   evaluator_.relinearize_inplace(acc, keys.relin);
   ++count.relinearizations;
   evaluator_.rescale_inplace(acc);
@@ -163,45 +192,54 @@ Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const Split
   return z;
 }
 
+Ciphertext EncryptedSplitLayer::backward_term(std::size_t t, const Ciphertext& g_low,
+                                              const SplitEvalKeys& keys) const {
+  Ciphertext term = evaluator_.multiply(g_low, delta_[t]);
+  evaluator_.add_inplace(term, evaluator_.multiply_plain(g_low, w0_diagonals_[t]));
+  evaluator_.relinearize_inplace(term, keys.relin);
+  // Rescale first: the rotation back to the feature position is cheaper at the lower level.
+  evaluator_.rescale_inplace(term);
+  if (t == 0) return term;
+  return evaluator_.rotate(term, -static_cast<int>(t), keys.galois);
+}
+
 Ciphertext EncryptedSplitLayer::backward(const Ciphertext& g, const SplitEvalKeys& keys,
-                                         KeySwitchCount& count) const {
+                                         KeySwitchCount& count, WorkerPool* pool) const {
   check_input(g, scales_.gradients, "Enc(eta G)");
-  const std::size_t level = top_level_ - 1;
-  Ciphertext g1 = g;
-  evaluator_.mod_switch_to_inplace(g1, level);
-  Ciphertext out;
-  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
-    Ciphertext term = evaluator_.multiply(g1, delta_[t]);
-    evaluator_.add_inplace(term, evaluator_.multiply_plain(g1, w0_diagonals_[t]));
-    evaluator_.relinearize_inplace(term, keys.relin);
-    ++count.relinearizations;
-    // Rescale first: the rotation back to the feature position is cheaper at the lower level.
-    evaluator_.rescale_inplace(term);
-    if (t == 0) {
-      out = std::move(term);
-      continue;
-    }
-    evaluator_.add_inplace(out, evaluator_.rotate(term, -static_cast<int>(t), keys.galois));
-    ++count.rotations;
-  }
+  Ciphertext g_low = g;
+  evaluator_.mod_switch_to_inplace(g_low, top_level_ - 1);
+  std::vector<Ciphertext> terms(SplitLayout::kShifts);
+  run(pool, terms.size(), [&](std::size_t t) { terms[t] = backward_term(t, g_low, keys); });
+  Ciphertext out = std::move(terms[0]);
+  for (std::size_t t = 1; t < terms.size(); ++t) evaluator_.add_inplace(out, terms[t]);
+  count.relinearizations += SplitLayout::kShifts;
+  count.rotations += SplitLayout::kShifts - 1;
   evaluator_.mod_switch_to_inplace(out, 0);
   return out;
 }
 
-Ciphertext EncryptedSplitLayer::trace_real(Ciphertext x, const SplitEvalKeys& keys,
-                                           KeySwitchCount& count) const {
-  // Sum over the sample pairs (rotations by whole blocks), then X + conj(X).
+Ciphertext EncryptedSplitLayer::diagonal_step(std::size_t t,
+                                              std::span<const ShiftedActivations> activations,
+                                              std::span<const Ciphertext> gradients,
+                                              const SplitEvalKeys& keys) const {
+  // Lazy: the products of every ciphertext of the batch share one relinearisation and trace.
+  Ciphertext x = evaluator_.multiply(activations[0].shifted[t], gradients[0]);
+  for (std::size_t c = 1; c < activations.size(); ++c) {
+    evaluator_.add_inplace(x, evaluator_.multiply(activations[c].shifted[t], gradients[c]));
+  }
+  evaluator_.relinearize_inplace(x, keys.relin);
+  evaluator_.rescale_inplace(x);
+  // Sum over the sample pairs (rotations by whole blocks), then X + conj(X) keeps 2 Re(X).
   x = evaluator_.rotate_and_sum(x, layout_.blocks(), static_cast<int>(layout_.block_size()),
                                 keys.galois);
-  count.rotations += log2_size(layout_.blocks());
   evaluator_.add_inplace(x, evaluator_.conjugate(x, keys.galois));
-  ++count.rotations;
+  x.scale *= 2.0;  // the trace doubled the value (see delta_scale_)
   return x;
 }
 
 void EncryptedSplitLayer::update(std::span<const ShiftedActivations> activations,
                                  std::span<const Ciphertext> gradients, const SplitEvalKeys& keys,
-                                 KeySwitchCount& count) {
+                                 KeySwitchCount& count, WorkerPool* pool) {
   if (activations.empty() || activations.size() != gradients.size()) {
     throw std::invalid_argument(
         "encrypted split layer: update needs one Enc(eta G) per Enc(A) (got " +
@@ -213,35 +251,31 @@ void EncryptedSplitLayer::update(std::span<const ShiftedActivations> activations
       throw std::invalid_argument("encrypted split layer: update needs the 4 shifted activations");
     }
   }
-  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
-    // Lazy: the products of every ciphertext of the batch share one relinearisation and trace.
-    Ciphertext sum = evaluator_.multiply(activations[0].shifted[t], gradients[0]);
-    for (std::size_t c = 1; c < activations.size(); ++c) {
-      evaluator_.add_inplace(sum, evaluator_.multiply(activations[c].shifted[t], gradients[c]));
-    }
-    evaluator_.relinearize_inplace(sum, keys.relin);
-    ++count.relinearizations;
-    evaluator_.rescale_inplace(sum);
-    Ciphertext step = trace_real(std::move(sum), keys, count);
-    step.scale *= 2.0;  // the trace doubled the value (see delta_scale_)
-    evaluator_.sub_inplace(delta_[t], step);
-  }
-  evaluator_.sub_inplace(delta_bias_, bias_step(gradients, keys, count));
+  // Tasks 0..3: the diagonals; task 4: the bias. All independent until the final subtraction.
+  std::vector<Ciphertext> steps(SplitLayout::kShifts + 1);
+  run(pool, steps.size(), [&](std::size_t i) {
+    steps[i] = i < SplitLayout::kShifts ? diagonal_step(i, activations, gradients, keys)
+                                        : bias_step(gradients, keys);
+  });
+  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t)
+    evaluator_.sub_inplace(delta_[t], steps[t]);
+  evaluator_.sub_inplace(delta_bias_, steps.back());
+  const std::size_t trace = log2_size(layout_.blocks()) + 1;
+  count.relinearizations += SplitLayout::kShifts;
+  count.rotations += (SplitLayout::kShifts + 1) * trace;
 }
 
 Ciphertext EncryptedSplitLayer::bias_step(std::span<const Ciphertext> gradients,
-                                          const SplitEvalKeys& keys, KeySwitchCount& count) const {
+                                          const SplitEvalKeys& keys) const {
   const std::size_t level = top_level_ - 1;
   Ciphertext s = gradients[0];
   for (std::size_t c = 1; c < gradients.size(); ++c) evaluator_.add_inplace(s, gradients[c]);
   evaluator_.mod_switch_to_inplace(s, level);
   s = evaluator_.rotate_and_sum(s, layout_.blocks(), static_cast<int>(layout_.block_size()),
                                 keys.galois);
-  count.rotations += log2_size(layout_.blocks());
   // i S + conj(S) = (1 + i) sum_k eta g_k[row] at every window position (docs/packing.md).
   Ciphertext u = evaluator_.multiply_plain(s, imaginary_unit_);
   evaluator_.add_inplace(u, evaluator_.conjugate(s, keys.galois));
-  ++count.rotations;
   // The RaS of the forward adds the window's d/4 copies: store value/(d/4) at Y's scale, by an
   // integer factor (relative rounding error 1/factor, about 2^-35 for sealed-8192).
   const double factor = bias_scale_ / (static_cast<double>(layout_.window_length()) * u.scale);

@@ -20,6 +20,7 @@
 #include "ckks/plaintext.hpp"
 #include "packing/key_switch_count.hpp"
 #include "packing/layout.hpp"
+#include "packing/worker_pool.hpp"
 
 namespace hesplit::packing {
 
@@ -56,26 +57,35 @@ class EncryptedSplitLayer {
   // Validates levels and scales; throws std::invalid_argument.
   void set_state(std::vector<ckks::Ciphertext> delta_diagonals, ckks::Ciphertext delta_bias);
 
+  // Every step takes an optional pool: independent diagonals (and, for the shifts, two halves of
+  // the hoisted rotations) then run on its threads. Results do not depend on the pool.
+
   // Step 2a: hoisted shifts of one Enc(A) (3 key switches).
   ShiftedActivations shift(const ckks::Ciphertext& a, const SplitEvalKeys& keys,
-                           KeySwitchCount& count) const;
+                           KeySwitchCount& count, WorkerPool* pool = nullptr) const;
   // Step 2b: Enc(Z) at level 0 (1 relinearisation + log2(d/4) rotations).
   ckks::Ciphertext forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
-                           KeySwitchCount& count) const;
+                           KeySwitchCount& count, WorkerPool* pool = nullptr) const;
   // Step 4: Enc(eta dL/dA) at level 0 from one Enc(eta G) (4 relinearisations + 3 rotations).
   ckks::Ciphertext backward(const ckks::Ciphertext& g, const SplitEvalKeys& keys,
-                            KeySwitchCount& count) const;
+                            KeySwitchCount& count, WorkerPool* pool = nullptr) const;
   // Step 5: Delta -= eta G^T A, delta -= eta sum_k g_k over every ciphertext of the batch
   // (activations[c] pairs with gradients[c]).
   void update(std::span<const ShiftedActivations> activations,
               std::span<const ckks::Ciphertext> gradients, const SplitEvalKeys& keys,
-              KeySwitchCount& count);
+              KeySwitchCount& count, WorkerPool* pool = nullptr);
 
  private:
-  ckks::Ciphertext trace_real(ckks::Ciphertext x, const SplitEvalKeys& keys,
-                              KeySwitchCount& count) const;
-  ckks::Ciphertext bias_step(std::span<const ckks::Ciphertext> gradients, const SplitEvalKeys& keys,
-                             KeySwitchCount& count) const;
+  // The update of diagonal t (relinearised, rescaled, traced; 5 key switches).
+  ckks::Ciphertext diagonal_step(std::size_t t, std::span<const ShiftedActivations> activations,
+                                 std::span<const ckks::Ciphertext> gradients,
+                                 const SplitEvalKeys& keys) const;
+  // The bias update in window layout (4 key switches).
+  ckks::Ciphertext bias_step(std::span<const ckks::Ciphertext> gradients,
+                             const SplitEvalKeys& keys) const;
+  // Backward term t: rot(G (W0_t + Delta_t), -t), one level down (1 or 2 key switches).
+  ckks::Ciphertext backward_term(std::size_t t, const ckks::Ciphertext& g_low,
+                                 const SplitEvalKeys& keys) const;
   void check_input(const ckks::Ciphertext& c, double scale, const char* what) const;
 
   std::shared_ptr<const ckks::CkksContext> context_;

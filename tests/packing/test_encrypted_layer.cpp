@@ -208,6 +208,33 @@ TEST_F(EncryptedSplitLayerTest, DeltaAccumulatesAccuratelyOverManyUpdates) {
   EXPECT_GE(precision_bits(da, plain.backward(probe.g, 16)), 20.0);
 }
 
+TEST_F(EncryptedSplitLayerTest, TwoThreadsGiveBitIdenticalResults) {
+  const Client& c = client();
+  EncryptedSplitLayer threaded(c.context, c.layout, w0, b0, {kScaleA, kScaleG});
+  WorkerPool pool(2);
+  KeySwitchCount serial_count, threaded_count;
+  for (int round = 0; round < 2; ++round) {
+    const Batch batch = make_batch(16, 50.0 + round);
+    const ckks::Ciphertext enc_a = c.encrypt(c.codec.pack_activations(batch.a, 16), kScaleA);
+    const ckks::Ciphertext enc_g = c.encrypt(c.codec.pack_gradients(batch.g, 16, kEta), kScaleG);
+    const ShiftedActivations s1 = layer.shift(enc_a, keys(), serial_count);
+    const ShiftedActivations s2 = threaded.shift(enc_a, keys(), threaded_count, &pool);
+    const ckks::Ciphertext z1 = layer.forward(s1, keys(), serial_count);
+    const ckks::Ciphertext z2 = threaded.forward(s2, keys(), threaded_count, &pool);
+    EXPECT_EQ(z1.components, z2.components);
+    const ckks::Ciphertext d1 = layer.backward(enc_g, keys(), serial_count);
+    const ckks::Ciphertext d2 = threaded.backward(enc_g, keys(), threaded_count, &pool);
+    EXPECT_EQ(d1.components, d2.components);
+    layer.update({&s1, 1}, {&enc_g, 1}, keys(), serial_count);
+    threaded.update({&s2, 1}, {&enc_g, 1}, keys(), threaded_count, &pool);
+  }
+  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+    EXPECT_EQ(layer.delta_diagonals()[t].components, threaded.delta_diagonals()[t].components);
+  }
+  EXPECT_EQ(layer.delta_bias().components, threaded.delta_bias().components);
+  EXPECT_EQ(serial_count.total(), threaded_count.total());
+}
+
 TEST_F(EncryptedSplitLayerTest, RejectsInputsAtTheWrongLevelOrScale) {
   const Client& c = client();
   KeySwitchCount count;
