@@ -36,7 +36,10 @@ void ntt_setup(benchmark::State& state, std::unique_ptr<ckks::NttTables>& tables
   const int bits = static_cast<int>(state.range(1));
   const std::vector<int> sizes = {bits};
   const std::uint64_t q = ckks::generate_ntt_primes(sizes, n)[0];
-  tables = std::make_unique<ckks::NttTables>(n, ckks::Modulus(q));
+  // kernel 0: the portable scalar kernel; 1: the default (fastest for this CPU and prime).
+  const ckks::Modulus m(q);
+  tables = state.range(2) == 0 ? std::make_unique<ckks::NttTables>(n, m, ckks::scalar_ntt_kernel())
+                               : std::make_unique<ckks::NttTables>(n, m);
   values.resize(n);
   for (std::size_t i = 0; i < n; ++i) values[i] = (i * 0x9E3779B97F4A7C15ULL) % q;
   state.SetLabel(std::string(tables->kernel().name));
@@ -65,9 +68,11 @@ void BM_NttInverse(benchmark::State& state) {
 
 void ntt_args(benchmark::internal::Benchmark* b) {
   for (const int n : {4096, 8192, 16384}) {
-    for (const int bits : {60, 49}) b->Args({n, bits});
+    for (const int bits : {60, 49}) {
+      for (const int kernel : {0, 1}) b->Args({n, bits, kernel});
+    }
   }
-  b->ArgNames({"N", "bits"});
+  b->ArgNames({"N", "bits", "best"});
 }
 BENCHMARK(BM_NttForward)->Apply(ntt_args);
 BENCHMARK(BM_NttInverse)->Apply(ntt_args);

@@ -9,7 +9,7 @@
 namespace hesplit::ckks {
 namespace {
 
-#define HESPLIT_IFMA __attribute__((target("avx512f,avx512vl,avx512ifma")))
+#define HESPLIT_IFMA __attribute__((target("avx512f,avx512vl,avx512dq,avx512ifma")))
 
 // Shoup multiplication in 52-bit lanes: for y < 2^52 and w < q < 2^50 with w52 = floor(w 2^52/q)
 // (= the 64-bit Shoup constant >> 12), returns y w mod q in [0, 2q).
@@ -21,6 +21,41 @@ HESPLIT_IFMA inline __m512i mul_shoup52(__m512i y, __m512i w, __m512i w52, __m51
   const __m512i sub = _mm512_madd52lo_epu64(zero, qhat, q);
   return _mm512_and_si512(_mm512_sub_epi64(lo, sub), mask);
 }
+
+// Shoup multiplication for 2^50 <= q < 2^60, exact: with W = floor(w 2^62 / q) (= the 64-bit
+// constant >> 2) split as W = w1 2^52 + w0 and y < 2^62 split as y = y1 2^52 + y0,
+//   floor(y W / 2^62) = (y1 w1 << 42) + ((y1 w0 + y0 w1 + floor(y0 w0 / 2^52)) >> 10)
+// (the dropped fraction of y0 w0 / 2^52 never carries across a multiple of 2^10, and the inner sum
+// stays below 2^64). Returns y w mod q in [0, 2q), like the scalar mul_shoup_lazy.
+HESPLIT_IFMA inline __m512i mul_shoup62(__m512i y, __m512i w, __m512i w62, __m512i q) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i mask = _mm512_set1_epi64((1LL << 52) - 1);
+  const __m512i y0 = _mm512_and_si512(y, mask);
+  const __m512i y1 = _mm512_srli_epi64(y, 52);
+  const __m512i w0 = _mm512_and_si512(w62, mask);
+  const __m512i w1 = _mm512_srli_epi64(w62, 52);
+  const __m512i inner =
+      _mm512_add_epi64(_mm512_add_epi64(_mm512_mullo_epi64(y1, w0), _mm512_mullo_epi64(y0, w1)),
+                       _mm512_madd52hi_epu64(zero, y0, w0));
+  const __m512i qhat = _mm512_add_epi64(_mm512_slli_epi64(_mm512_mullo_epi64(y1, w1), 42),
+                                        _mm512_srli_epi64(inner, 10));
+  return _mm512_sub_epi64(_mm512_mullo_epi64(y, w), _mm512_mullo_epi64(qhat, q));
+}
+
+// The two multipliers as policies: the Shoup constant's shift from the 64-bit table and the
+// product.
+struct Narrow {
+  static constexpr int kShift = 12;
+  HESPLIT_IFMA static __m512i mul(__m512i y, __m512i w, __m512i ws, __m512i q) {
+    return mul_shoup52(y, w, ws, q);
+  }
+};
+struct Wide {
+  static constexpr int kShift = 2;
+  HESPLIT_IFMA static __m512i mul(__m512i y, __m512i w, __m512i ws, __m512i q) {
+    return mul_shoup62(y, w, ws, q);
+  }
+};
 
 // x - m if x >= m, else x (unsigned): the wrapped difference is larger than x.
 HESPLIT_IFMA inline __m512i reduce_once(__m512i x, __m512i m) {
@@ -52,25 +87,27 @@ HESPLIT_IFMA inline Shuffle shuffle_for(std::size_t t) {
 }
 
 // Cooley-Tukey butterfly, values in [0, 4q): x' = x mod 2q + y w, y' = x mod 2q - y w + 2q.
-HESPLIT_IFMA inline void ct_butterfly(__m512i& x, __m512i& y, __m512i w, __m512i w52, __m512i q,
+template <typename Mul>
+HESPLIT_IFMA inline void ct_butterfly(__m512i& x, __m512i& y, __m512i w, __m512i ws, __m512i q,
                                       __m512i two_q) {
   const __m512i u = reduce_once(x, two_q);
-  const __m512i v = mul_shoup52(y, w, w52, q);
+  const __m512i v = Mul::mul(y, w, ws, q);
   x = _mm512_add_epi64(u, v);
   y = _mm512_add_epi64(_mm512_sub_epi64(u, v), two_q);
 }
 
 // Gentleman-Sande butterfly, values in [0, 2q): x' = (x + y) mod 2q, y' = (x - y + 2q) w.
-HESPLIT_IFMA inline void gs_butterfly(__m512i& x, __m512i& y, __m512i w, __m512i w52, __m512i q,
+template <typename Mul>
+HESPLIT_IFMA inline void gs_butterfly(__m512i& x, __m512i& y, __m512i w, __m512i ws, __m512i q,
                                       __m512i two_q) {
   const __m512i s = reduce_once(_mm512_add_epi64(x, y), two_q);
   const __m512i d = _mm512_add_epi64(_mm512_sub_epi64(x, y), two_q);
   x = s;
-  y = mul_shoup52(d, w, w52, q);
+  y = Mul::mul(d, w, ws, q);
 }
 
 // One stage with butterfly distance t < 8 over the whole array (m = n / 2t root indices).
-template <bool Forward>
+template <bool Forward, typename Mul>
 HESPLIT_IFMA void small_stage(std::uint64_t* a, std::size_t n, std::size_t t,
                               const std::uint64_t* w, const std::uint64_t* ws, __m512i q,
                               __m512i two_q) {
@@ -85,11 +122,11 @@ HESPLIT_IFMA void small_stage(std::uint64_t* a, std::size_t n, std::size_t t,
     const std::size_t g = m + (k / 16) * groups_per_pair;
     const __m512i wv = _mm512_permutexvar_epi64(sh.w, _mm512_loadu_si512(w + g));
     const __m512i wsv =
-        _mm512_srli_epi64(_mm512_permutexvar_epi64(sh.w, _mm512_loadu_si512(ws + g)), 12);
+        _mm512_srli_epi64(_mm512_permutexvar_epi64(sh.w, _mm512_loadu_si512(ws + g)), Mul::kShift);
     if constexpr (Forward) {
-      ct_butterfly(x, y, wv, wsv, q, two_q);
+      ct_butterfly<Mul>(x, y, wv, wsv, q, two_q);
     } else {
-      gs_butterfly(x, y, wv, wsv, q, two_q);
+      gs_butterfly<Mul>(x, y, wv, wsv, q, two_q);
     }
     _mm512_storeu_si512(a + k, _mm512_permutex2var_epi64(x, sh.lo, y));
     _mm512_storeu_si512(a + k + 8, _mm512_permutex2var_epi64(x, sh.hi, y));
@@ -97,21 +134,21 @@ HESPLIT_IFMA void small_stage(std::uint64_t* a, std::size_t n, std::size_t t,
 }
 
 // One stage with butterfly distance t >= 8 (m root indices).
-template <bool Forward>
+template <bool Forward, typename Mul>
 HESPLIT_IFMA void wide_stage(std::uint64_t* a, std::size_t m, std::size_t t, const std::uint64_t* w,
                              const std::uint64_t* ws, __m512i q, __m512i two_q) {
   for (std::size_t i = 0; i < m; ++i) {
     const __m512i wv = _mm512_set1_epi64(static_cast<long long>(w[m + i]));
-    const __m512i wsv = _mm512_set1_epi64(static_cast<long long>(ws[m + i] >> 12));
+    const __m512i wsv = _mm512_set1_epi64(static_cast<long long>(ws[m + i] >> Mul::kShift));
     std::uint64_t* x = a + 2 * i * t;
     std::uint64_t* y = x + t;
     for (std::size_t j = 0; j < t; j += 8) {
       __m512i vx = _mm512_loadu_si512(x + j);
       __m512i vy = _mm512_loadu_si512(y + j);
       if constexpr (Forward) {
-        ct_butterfly(vx, vy, wv, wsv, q, two_q);
+        ct_butterfly<Mul>(vx, vy, wv, wsv, q, two_q);
       } else {
-        gs_butterfly(vx, vy, wv, wsv, q, two_q);
+        gs_butterfly<Mul>(vx, vy, wv, wsv, q, two_q);
       }
       _mm512_storeu_si512(x + j, vx);
       _mm512_storeu_si512(y + j, vy);
@@ -119,6 +156,7 @@ HESPLIT_IFMA void wide_stage(std::uint64_t* a, std::size_t m, std::size_t t, con
   }
 }
 
+template <typename Mul>
 HESPLIT_IFMA void forward_ifma(std::uint64_t* a, const NttTables& tables) {
   const std::uint64_t qs = tables.modulus().value();
   const __m512i q = _mm512_set1_epi64(static_cast<long long>(qs));
@@ -130,9 +168,9 @@ HESPLIT_IFMA void forward_ifma(std::uint64_t* a, const NttTables& tables) {
   for (std::size_t m = 1; m < n; m <<= 1) {
     t >>= 1;
     if (t >= 8) {
-      wide_stage<true>(a, m, t, w, ws, q, two_q);
+      wide_stage<true, Mul>(a, m, t, w, ws, q, two_q);
     } else {
-      small_stage<true>(a, n, t, w, ws, q, two_q);
+      small_stage<true, Mul>(a, n, t, w, ws, q, two_q);
     }
   }
   for (std::size_t j = 0; j < n; j += 8) {
@@ -141,6 +179,7 @@ HESPLIT_IFMA void forward_ifma(std::uint64_t* a, const NttTables& tables) {
   }
 }
 
+template <typename Mul>
 HESPLIT_IFMA void inverse_ifma(std::uint64_t* a, const NttTables& tables) {
   const std::uint64_t qs = tables.modulus().value();
   const __m512i q = _mm512_set1_epi64(static_cast<long long>(qs));
@@ -151,9 +190,9 @@ HESPLIT_IFMA void inverse_ifma(std::uint64_t* a, const NttTables& tables) {
   std::size_t t = 1;
   for (std::size_t m = n >> 1; m > 1; m >>= 1) {
     if (t >= 8) {
-      wide_stage<false>(a, m, t, w, ws, q, two_q);
+      wide_stage<false, Mul>(a, m, t, w, ws, q, two_q);
     } else {
-      small_stage<false>(a, n, t, w, ws, q, two_q);
+      small_stage<false, Mul>(a, n, t, w, ws, q, two_q);
     }
     t <<= 1;
   }
@@ -161,17 +200,19 @@ HESPLIT_IFMA void inverse_ifma(std::uint64_t* a, const NttTables& tables) {
   const std::uint64_t ninv = tables.inv_degree();
   const std::uint64_t wn = mul_mod(w[1], ninv, tables.modulus());
   const __m512i ninv_v = _mm512_set1_epi64(static_cast<long long>(ninv));
-  const __m512i ninv_s = _mm512_set1_epi64(static_cast<long long>(tables.inv_degree_shoup() >> 12));
+  const __m512i ninv_s =
+      _mm512_set1_epi64(static_cast<long long>(tables.inv_degree_shoup() >> Mul::kShift));
   const __m512i wn_v = _mm512_set1_epi64(static_cast<long long>(wn));
-  const __m512i wn_s = _mm512_set1_epi64(static_cast<long long>(shoup_precompute(wn, qs) >> 12));
+  const __m512i wn_s =
+      _mm512_set1_epi64(static_cast<long long>(shoup_precompute(wn, qs) >> Mul::kShift));
   const std::size_t half = n >> 1;
   for (std::size_t j = 0; j < half; j += 8) {
     const __m512i u = _mm512_loadu_si512(a + j);
     const __m512i v = _mm512_loadu_si512(a + j + half);
     const __m512i s = reduce_once(_mm512_add_epi64(u, v), two_q);
     const __m512i d = _mm512_add_epi64(_mm512_sub_epi64(u, v), two_q);
-    _mm512_storeu_si512(a + j, reduce_once(mul_shoup52(s, ninv_v, ninv_s, q), q));
-    _mm512_storeu_si512(a + j + half, reduce_once(mul_shoup52(d, wn_v, wn_s, q), q));
+    _mm512_storeu_si512(a + j, reduce_once(Mul::mul(s, ninv_v, ninv_s, q), q));
+    _mm512_storeu_si512(a + j + half, reduce_once(Mul::mul(d, wn_v, wn_s, q), q));
   }
 }
 
@@ -180,19 +221,30 @@ HESPLIT_IFMA void inverse_ifma(std::uint64_t* a, const NttTables& tables) {
 bool cpu_has_avx512_ifma() noexcept {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512ifma");
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512ifma");
 }
 
 bool ifma_kernel_supports(std::size_t degree, const Modulus& modulus) noexcept {
   return degree >= 16 && modulus.value() < (std::uint64_t{1} << 50);
 }
 
-NttKernel ifma_ntt_kernel() noexcept { return {"avx512ifma", &forward_ifma, &inverse_ifma}; }
+bool ifma_wide_kernel_supports(std::size_t degree, const Modulus& modulus) noexcept {
+  return degree >= 16 && modulus.value() < (std::uint64_t{1} << 60);
+}
+
+NttKernel ifma_ntt_kernel() noexcept {
+  return {"avx512ifma", &forward_ifma<Narrow>, &inverse_ifma<Narrow>};
+}
+
+NttKernel ifma_wide_ntt_kernel() noexcept {
+  return {"avx512ifma-wide", &forward_ifma<Wide>, &inverse_ifma<Wide>};
+}
 
 NttKernel default_ntt_kernel(std::size_t degree, const Modulus& modulus) noexcept {
   static const bool has_ifma = cpu_has_avx512_ifma();  // immutable after first use
-  return has_ifma && ifma_kernel_supports(degree, modulus) ? ifma_ntt_kernel()
-                                                           : scalar_ntt_kernel();
+  if (has_ifma && ifma_kernel_supports(degree, modulus)) return ifma_ntt_kernel();
+  if (has_ifma && ifma_wide_kernel_supports(degree, modulus)) return ifma_wide_ntt_kernel();
+  return scalar_ntt_kernel();
 }
 
 }  // namespace hesplit::ckks

@@ -1,4 +1,4 @@
-// The AVX-512 IFMA NTT kernel (issue 6) against the portable scalar kernel: bit-identical outputs
+// The AVX-512 IFMA NTT kernels (issue 6) against the portable scalar kernel: bit-identical outputs
 // for every degree and prime size it serves, over the whole lazy input range. Skipped (with a
 // message) on CPUs without AVX-512 IFMA.
 #include <gtest/gtest.h>
@@ -28,7 +28,10 @@ TEST(NttKernels, DefaultKernelFollowsCpuAndModulus) {
   const std::vector<int> small = {49};
   const NttTables t60(8192, Modulus(generate_ntt_primes(big, 8192)[0]));
   const NttTables t49(8192, Modulus(generate_ntt_primes(small, 8192)[0]));
-  EXPECT_EQ(t60.kernel().name, "scalar");
+  const std::vector<int> top = {61};
+  const NttTables t61(8192, Modulus(generate_ntt_primes(top, 8192)[0]));
+  EXPECT_EQ(t61.kernel().name, "scalar");
+  EXPECT_EQ(t60.kernel().name, cpu_has_avx512_ifma() ? "avx512ifma-wide" : "scalar");
   EXPECT_EQ(t49.kernel().name, cpu_has_avx512_ifma() ? "avx512ifma" : "scalar");
 }
 
@@ -60,6 +63,36 @@ TEST(NttKernels, IfmaIsBitIdenticalToScalar) {
         ifma.inverse(d.data());
         ASSERT_EQ(c, d) << "inverse N=" << n << " q=" << q;
         for (std::size_t i = 0; i < n; ++i) ASSERT_LT(b[i], q);
+      }
+    }
+  }
+}
+
+TEST(NttKernels, IfmaWideIsBitIdenticalToScalar) {
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 IFMA";
+  std::uint64_t state = 999;
+  for (const std::size_t n : {16u, 64u, 4096u, 8192u, 16384u}) {
+    for (const int bits : {30, 50, 51, 55, 59, 60}) {
+      const std::vector<int> sizes = {bits};
+      const Modulus m(generate_ntt_primes(sizes, n)[0]);
+      ASSERT_TRUE(ifma_wide_kernel_supports(n, m));
+      const NttTables scalar(n, m, scalar_ntt_kernel());
+      const NttTables wide(n, m, ifma_wide_ntt_kernel());
+      const std::uint64_t q = m.value();
+      for (int round = 0; round < 3; ++round) {
+        U64Vector a(n), b(n), c(n), d(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          a[i] = round == 0 ? 4 * q - 1 - (i % 3) : next(state) % (4 * q);
+          c[i] = round == 0 ? 2 * q - 1 - (i % 2) : next(state) % (2 * q);
+        }
+        b = a;
+        d = c;
+        scalar.forward(a.data());
+        wide.forward(b.data());
+        ASSERT_EQ(a, b) << "forward N=" << n << " q=" << q;
+        scalar.inverse(c.data());
+        wide.inverse(d.data());
+        ASSERT_EQ(c, d) << "inverse N=" << n << " q=" << q;
       }
     }
   }
