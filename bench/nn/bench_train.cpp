@@ -6,6 +6,7 @@
 // training time (test evaluation excluded), as summary.json's "seconds".
 #include <benchmark/benchmark.h>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -81,6 +82,10 @@ enum class Mode { kLocal, kPlainTcp, kPlainUnix };
 
 void BM_Epoch(benchmark::State& state, Mode mode) {
   nn::set_torch_threads(1);
+  // As the training commands do (cli/training_session.hpp, keep_freed_memory).
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
   const auto batch = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
     const split::EpochResult epoch =

@@ -22,6 +22,7 @@ struct ClientCommand {
 void run_client(const ClientCommand& cmd) {
   if (cmd.run.mode != "plain") throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
   apply_threads(cmd.run);
+  keep_freed_memory();
   const LoadedDataset data = load_dataset(cmd.data);
   const std::filesystem::path run_dir = run_directory(cmd.run);
   std::filesystem::create_directories(run_dir);

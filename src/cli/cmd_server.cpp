@@ -25,6 +25,7 @@ struct ServerCommand {
 
 void run_server(const ServerCommand& cmd) {
   nn::set_torch_threads(cmd.threads);
+  keep_freed_memory();
   std::filesystem::create_directories(cmd.out);
   split::ServerOptions options;
   options.checkpoint_dir = cmd.out;
@@ -81,11 +82,9 @@ void add_server_command(CLI::App& app) {
   server->add_option("--threads", cmd->threads, "LibTorch threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  server
-      ->add_flag("--busy-poll,!--no-busy-poll", cmd->busy_poll,
-                 "keep one CPU awake (idle-priority spin) so network hops do not wait for a "
-                 "sleeping CPU")
-      ->capture_default_str();
+  server->add_flag("--busy-poll,!--no-busy-poll", cmd->busy_poll,
+                   "keep one CPU awake (idle-priority spin) so network hops do not wait for a "
+                   "sleeping CPU (default: on)");
   server
       ->add_option("--exit-after-batches", cmd->exit_after_batches,
                    "testing aid: end the process abruptly after K training batches")

@@ -69,6 +69,7 @@ void run_train(const TrainCommand& cmd) {
     throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
   }
   apply_threads(cmd.run);
+  keep_freed_memory();
   const LoadedDataset data = load_dataset(cmd.data);
   const std::filesystem::path run_dir = run_directory(cmd.run);
   std::filesystem::create_directories(run_dir);

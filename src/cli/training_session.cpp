@@ -1,5 +1,6 @@
 #include "cli/training_session.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -100,11 +101,9 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--threads", options.threads, "LibTorch threads per process")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  command
-      .add_flag("--busy-poll,!--no-busy-poll", options.busy_poll,
-                "plain: keep one CPU awake (idle-priority spin) so network hops do not wait "
-                "for a sleeping CPU")
-      ->capture_default_str();
+  command.add_flag("--busy-poll,!--no-busy-poll", options.busy_poll,
+                   "plain: keep one CPU awake (idle-priority spin) so network hops do not wait "
+                   "for a sleeping CPU (default: on)");
   command.add_option("--out", options.out, "run directory (default runs/<mode>-seed<S>-<time>)");
   command
       .add_option("--exit-after-batches", options.exit_after_batches,
@@ -153,6 +152,13 @@ std::unique_ptr<split::TrainingObserver> make_progress_observer(std::size_t exit
 }
 
 void apply_threads(const RunOptions& options) { nn::set_torch_threads(options.threads); }
+
+void keep_freed_memory() {
+  constexpr int kBytes = 256 << 20;
+  mallopt(M_TRIM_THRESHOLD, kBytes);
+  mallopt(M_MMAP_THRESHOLD, kBytes);
+  mallopt(M_TOP_PAD, 64 << 20);
+}
 
 void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions& options,
                           const LoadedDataset& data, const split::TrainingResult& result,
