@@ -94,7 +94,8 @@ std::string start_server(Process& server) {
 class TwoProcess : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(scratch_dir("two_process"));
+    // One folder per process: ctest may run these tests in parallel, one process each.
+    dir_ = new fs::path(scratch_dir("two_process_" + std::to_string(::getpid())));
     ecg::write_beat_dataset(*dir_ / "fixture.h5", synthetic_dataset(160, 80));
   }
   static void TearDownTestSuite() { delete dir_; }
