@@ -1,6 +1,7 @@
 #include "ckks/base_converter.hpp"
 
 #include "ckks/multiword.hpp"
+#include "ckks/simd_kernels.hpp"
 
 namespace hesplit::ckks {
 
@@ -39,6 +40,7 @@ void BaseConverter::convert_one(const std::uint64_t* in, const std::uint64_t* sc
   if (r == 1) {
     // One prime: the centred residue itself, reduced into the target.
     const std::uint64_t q = from_[0].value();
+    if (simd::lift_one_prime(in, out, degree, q, t.value(), product_mod_to_[j])) return;
     const std::uint64_t half = q >> 1;
     if (q <= t.value()) {
       // x < t already: a negative centred value x - q becomes x + (t - q).

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ckks/simd_kernels.hpp"
+
 namespace hesplit::ckks {
 namespace {
 
@@ -164,6 +166,7 @@ void key_switch_accumulate(const CkksContext& ctx, const DecomposedPoly& dec, co
       ctx.ntt(i).forward(lift.data());
       const std::uint64_t* p = prod.data() + c * n;
       std::uint64_t* o = outs[c]->limb(i).data();
+      if (simd::mod_down_accumulate(o, p, lift.data(), n, q, w, ws)) continue;
       for (std::size_t t = 0; t < n; ++t) {
         const std::uint64_t diff = p[t] + q - lift[t];  // < 2q, fine for Shoup
         o[t] = add_mod(o[t], mul_shoup(diff, w, ws, q), q);

@@ -1,66 +1,18 @@
 #include "ckks/ntt_ifma.hpp"
 
-#include <immintrin.h>
+#include "ckks/simd_mod.hpp"
 
-// GCC 12 reports the intrinsics' internal _mm512_undefined_epi32() as maybe-uninitialized (a
-// known false positive); nothing in this file reads an undefined value.
+// See simd_mod.hpp: a false positive of GCC 12 inside the intrinsics.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace hesplit::ckks {
 namespace {
 
-#define HESPLIT_IFMA __attribute__((target("avx512f,avx512vl,avx512dq,avx512ifma")))
+#define HESPLIT_IFMA HESPLIT_AVX512
 
-// Shoup multiplication in 52-bit lanes: for y < 2^52 and w < q < 2^50 with w52 = floor(w 2^52/q)
-// (= the 64-bit Shoup constant >> 12), returns y w mod q in [0, 2q).
-HESPLIT_IFMA inline __m512i mul_shoup52(__m512i y, __m512i w, __m512i w52, __m512i q) {
-  const __m512i zero = _mm512_setzero_si512();
-  const __m512i mask = _mm512_set1_epi64((1LL << 52) - 1);
-  const __m512i qhat = _mm512_madd52hi_epu64(zero, y, w52);
-  const __m512i lo = _mm512_madd52lo_epu64(zero, y, w);
-  const __m512i sub = _mm512_madd52lo_epu64(zero, qhat, q);
-  return _mm512_and_si512(_mm512_sub_epi64(lo, sub), mask);
-}
-
-// Shoup multiplication for 2^50 <= q < 2^60, exact: with W = floor(w 2^62 / q) (= the 64-bit
-// constant >> 2) split as W = w1 2^52 + w0 and y < 2^62 split as y = y1 2^52 + y0,
-//   floor(y W / 2^62) = (y1 w1 << 42) + ((y1 w0 + y0 w1 + floor(y0 w0 / 2^52)) >> 10)
-// (the dropped fraction of y0 w0 / 2^52 never carries across a multiple of 2^10, and the inner sum
-// stays below 2^64). Returns y w mod q in [0, 2q), like the scalar mul_shoup_lazy.
-HESPLIT_IFMA inline __m512i mul_shoup62(__m512i y, __m512i w, __m512i w62, __m512i q) {
-  const __m512i zero = _mm512_setzero_si512();
-  const __m512i mask = _mm512_set1_epi64((1LL << 52) - 1);
-  const __m512i y0 = _mm512_and_si512(y, mask);
-  const __m512i y1 = _mm512_srli_epi64(y, 52);
-  const __m512i w0 = _mm512_and_si512(w62, mask);
-  const __m512i w1 = _mm512_srli_epi64(w62, 52);
-  const __m512i inner =
-      _mm512_add_epi64(_mm512_add_epi64(_mm512_mullo_epi64(y1, w0), _mm512_mullo_epi64(y0, w1)),
-                       _mm512_madd52hi_epu64(zero, y0, w0));
-  const __m512i qhat = _mm512_add_epi64(_mm512_slli_epi64(_mm512_mullo_epi64(y1, w1), 42),
-                                        _mm512_srli_epi64(inner, 10));
-  return _mm512_sub_epi64(_mm512_mullo_epi64(y, w), _mm512_mullo_epi64(qhat, q));
-}
-
-// The two multipliers as policies: the Shoup constant's shift from the 64-bit table and the
-// product.
-struct Narrow {
-  static constexpr int kShift = 12;
-  HESPLIT_IFMA static __m512i mul(__m512i y, __m512i w, __m512i ws, __m512i q) {
-    return mul_shoup52(y, w, ws, q);
-  }
-};
-struct Wide {
-  static constexpr int kShift = 2;
-  HESPLIT_IFMA static __m512i mul(__m512i y, __m512i w, __m512i ws, __m512i q) {
-    return mul_shoup62(y, w, ws, q);
-  }
-};
-
-// x - m if x >= m, else x (unsigned): the wrapped difference is larger than x.
-HESPLIT_IFMA inline __m512i reduce_once(__m512i x, __m512i m) {
-  return _mm512_min_epu64(x, _mm512_sub_epi64(x, m));
-}
+using simd::Narrow;
+using simd::reduce_once;
+using simd::Wide;
 
 // Lane permutations for the stages whose butterfly distance t is below the vector width: a pair
 // of vectors (16 words) is split into the x and y halves of its butterflies and merged back.

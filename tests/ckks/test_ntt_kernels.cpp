@@ -11,6 +11,7 @@
 #include "ckks/ntt.hpp"
 #include "ckks/ntt_ifma.hpp"
 #include "ckks/primes.hpp"
+#include "ckks/simd_kernels.hpp"
 
 namespace hesplit::ckks {
 namespace {
@@ -110,6 +111,48 @@ TEST(NttKernels, IfmaRoundTrips) {
   ifma.forward(a.data());
   ifma.inverse(a.data());
   EXPECT_EQ(a, original);
+}
+
+// The vector loops of key switching against their scalar definitions, on every prime-size pair
+// the presets use (and odd lengths, so the scalar tails run too).
+TEST(SimdKernels, LiftAndModDownAreBitIdenticalToScalar) {
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 IFMA";
+  std::uint64_t state = 4242;
+  for (const int from_bits : {21, 40, 50, 60, 61}) {
+    for (const int to_bits : {21, 40, 49, 50, 59}) {
+      const std::vector<int> sizes = {from_bits, to_bits};
+      const std::vector<std::uint64_t> primes = generate_ntt_primes(sizes, 4096);
+      const std::uint64_t q = primes[0];
+      const Modulus t(primes[1]);
+      const std::uint64_t q_mod_t = q % t.value();
+      for (const std::size_t n : {8u, 13u, 4096u}) {
+        std::vector<std::uint64_t> in(n), got(n), want(n);
+        for (std::size_t k = 0; k < n; ++k) in[k] = k < 4 ? q - 1 - k : next(state) % q;
+        ASSERT_TRUE(simd::lift_one_prime(in.data(), got.data(), n, q, t.value(), q_mod_t));
+        for (std::size_t k = 0; k < n; ++k) {
+          const std::uint64_t xm = reduce_u64(in[k], t);
+          want[k] = in[k] > (q >> 1) ? sub_mod(xm, q_mod_t, t.value()) : xm;
+        }
+        ASSERT_EQ(got, want) << "lift " << from_bits << " -> " << to_bits << " bits, n=" << n;
+
+        const std::uint64_t tq = t.value();
+        std::vector<std::uint64_t> p(n), lift(n), out(n);
+        for (std::size_t k = 0; k < n; ++k) {
+          p[k] = next(state) % tq;
+          lift[k] = k == 0 ? tq - 1 : next(state) % tq;
+          out[k] = next(state) % tq;
+        }
+        const std::uint64_t w = next(state) % tq;
+        const std::uint64_t ws = shoup_precompute(w, tq);
+        std::vector<std::uint64_t> expect = out;
+        for (std::size_t k = 0; k < n; ++k) {
+          expect[k] = add_mod(expect[k], mul_shoup(p[k] + tq - lift[k], w, ws, tq), tq);
+        }
+        ASSERT_TRUE(simd::mod_down_accumulate(out.data(), p.data(), lift.data(), n, tq, w, ws));
+        ASSERT_EQ(out, expect) << "mod down " << to_bits << " bits, n=" << n;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,85 @@
+#include "ckks/simd_kernels.hpp"
+
+#include "ckks/modulus.hpp"
+#include "ckks/ntt_ifma.hpp"
+#include "ckks/simd_mod.hpp"
+
+// See simd_mod.hpp: a false positive of GCC 12 inside the intrinsics.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace hesplit::ckks::simd {
+namespace {
+
+bool vector_unit() noexcept {
+  static const bool available = cpu_has_avx512_ifma();  // immutable after first use
+  return available;
+}
+
+constexpr std::uint64_t kBit60 = std::uint64_t{1} << 60;
+constexpr std::uint64_t kBit62 = std::uint64_t{1} << 62;
+
+template <typename Mul>
+HESPLIT_AVX512 void lift_kernel(const std::uint64_t* in, std::uint64_t* out, std::size_t n,
+                                std::uint64_t q, std::uint64_t t, std::uint64_t q_mod_t) {
+  const __m512i tv = _mm512_set1_epi64(static_cast<long long>(t));
+  const __m512i one = _mm512_set1_epi64(1);
+  // x mod t as the Shoup product x * 1.
+  const __m512i one_s =
+      _mm512_set1_epi64(static_cast<long long>(shoup_precompute(1, t) >> Mul::kShift));
+  const __m512i half = _mm512_set1_epi64(static_cast<long long>(q >> 1));
+  const __m512i t_minus_qmt = _mm512_set1_epi64(static_cast<long long>(t - q_mod_t));
+  std::size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const __m512i x = _mm512_loadu_si512(in + k);
+    const __m512i xm = reduce_once(Mul::mul(x, one, one_s, tv), tv);
+    const __m512i neg = reduce_once(_mm512_add_epi64(xm, t_minus_qmt), tv);
+    const __mmask8 is_neg = _mm512_cmpgt_epu64_mask(x, half);
+    _mm512_storeu_si512(out + k, _mm512_mask_blend_epi64(is_neg, xm, neg));
+  }
+  const Modulus tm(t);
+  for (; k < n; ++k) {
+    const std::uint64_t xm = reduce_u64(in[k], tm);
+    out[k] = in[k] > (q >> 1) ? sub_mod(xm, q_mod_t, t) : xm;
+  }
+}
+
+template <typename Mul>
+HESPLIT_AVX512 void mod_down_kernel(std::uint64_t* out, const std::uint64_t* p,
+                                    const std::uint64_t* lift, std::size_t n, std::uint64_t q,
+                                    std::uint64_t w, std::uint64_t w_shoup) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i wv = _mm512_set1_epi64(static_cast<long long>(w));
+  const __m512i ws = _mm512_set1_epi64(static_cast<long long>(w_shoup >> Mul::kShift));
+  std::size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const __m512i diff = _mm512_sub_epi64(_mm512_add_epi64(_mm512_loadu_si512(p + k), qv),
+                                          _mm512_loadu_si512(lift + k));
+    const __m512i prod = reduce_once(Mul::mul(diff, wv, ws, qv), qv);
+    const __m512i sum = reduce_once(_mm512_add_epi64(_mm512_loadu_si512(out + k), prod), qv);
+    _mm512_storeu_si512(out + k, sum);
+  }
+  for (; k < n; ++k) out[k] = add_mod(out[k], mul_shoup(p[k] + q - lift[k], w, w_shoup, q), q);
+}
+
+}  // namespace
+
+bool lift_one_prime(const std::uint64_t* in, std::uint64_t* out, std::size_t n, std::uint64_t q,
+                    std::uint64_t t, std::uint64_t q_mod_t) noexcept {
+  if (!vector_unit() || q >= kBit62 || t >= kBit60) return false;
+  lift_kernel<Wide>(in, out, n, q, t, q_mod_t);
+  return true;
+}
+
+bool mod_down_accumulate(std::uint64_t* out, const std::uint64_t* p, const std::uint64_t* lift,
+                         std::size_t n, std::uint64_t q, std::uint64_t w,
+                         std::uint64_t w_shoup) noexcept {
+  if (!vector_unit() || q >= kBit60) return false;
+  if (q < (std::uint64_t{1} << 50)) {
+    mod_down_kernel<Narrow>(out, p, lift, n, q, w, w_shoup);
+  } else {
+    mod_down_kernel<Wide>(out, p, lift, n, q, w, w_shoup);
+  }
+  return true;
+}
+
+}  // namespace hesplit::ckks::simd

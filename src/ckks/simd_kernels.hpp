@@ -1,0 +1,22 @@
+#pragma once
+// AVX-512 versions of the element-wise loops of key switching (issue 6). Each returns false,
+// doing nothing, when the CPU or the operands do not allow the vector path; the caller then runs
+// its scalar loop. Results are bit-identical to the scalar loops.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace hesplit::ckks::simd {
+
+// out[k] = centred lift of x = in[k] (mod q) into Z_t: x mod t, minus q mod t when x > q/2.
+// Vector path when q < 2^62 and t < 2^60.
+bool lift_one_prime(const std::uint64_t* in, std::uint64_t* out, std::size_t n, std::uint64_t q,
+                    std::uint64_t t, std::uint64_t q_mod_t) noexcept;
+
+// out[k] = (out[k] + (p[k] + q - lift[k]) * w) mod q, with w_shoup the 64-bit Shoup constant of w
+// (ModDown's last step). Needs out, p, lift < q. Vector path when q < 2^60.
+bool mod_down_accumulate(std::uint64_t* out, const std::uint64_t* p, const std::uint64_t* lift,
+                         std::size_t n, std::uint64_t q, std::uint64_t w,
+                         std::uint64_t w_shoup) noexcept;
+
+}  // namespace hesplit::ckks::simd
