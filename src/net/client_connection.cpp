@@ -49,6 +49,8 @@ struct ClientConnection::Impl {
 
   Impl() : waiter(queue) {}
 
+  std::chrono::milliseconds message_timeout{0};
+
   ~Impl() {
     if (stream && !finished) {
       // Abandoning a session (error path): cancel rather than wait for the server.
@@ -102,6 +104,7 @@ struct ClientConnection::Impl {
 ClientConnection::ClientConnection(const std::string& address, const NetOptions& options)
     : impl_(std::make_unique<Impl>()) {
   impl_->address = address;
+  impl_->message_timeout = options.message_timeout;
   impl_->channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
                                              channel_arguments(options));
   if (!impl_->channel->WaitForConnected(after(options.connect_timeout))) {
@@ -132,7 +135,18 @@ void ClientConnection::send(const split::Message& message) {
 split::Message ClientConnection::receive() {
   wire::Envelope envelope;
   impl_->stream->Read(&envelope, tag_of(Tag::kRead));
-  if (!impl_->waiter.wait(Tag::kRead)) impl_->fail("waiting for its reply");
+  using Result = detail::CompletionWaiter::Result;
+  const Result result =
+      impl_->waiter.wait_until(Tag::kRead, detail::CompletionWaiter::after(impl_->message_timeout));
+  if (result == Result::kTimedOut) {
+    impl_->context.TryCancel();
+    impl_->waiter.wait(Tag::kRead);  // completes (failed) once cancelled
+    impl_->finish();
+    throw split::TransportError("server " + impl_->address + " sent nothing for " +
+                                std::to_string(impl_->message_timeout.count()) +
+                                " ms; session cancelled");
+  }
+  if (result != Result::kOk) impl_->fail("waiting for its reply");
   impl_->traffic.bytes_received += envelope.ByteSizeLong();
   ++impl_->traffic.messages_received;
   return detail::decode(envelope);

@@ -5,6 +5,7 @@
 // polling here does not work; net/cpu_awake.hpp keeps a CPU awake instead.)
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstdint>
 #include <set>
 
@@ -18,24 +19,42 @@ class CompletionWaiter {
  public:
   explicit CompletionWaiter(grpc::CompletionQueue& queue) : queue_(queue) {}
 
+  enum class Result { kOk, kFailed, kTimedOut };
+
   // Blocks until `tag` completes and returns its ok flag (false when the queue shut down).
   // Completions of other tags that arrive meanwhile are remembered for their own wait.
-  bool wait(Tag tag) {
+  bool wait(Tag tag) { return wait_until(tag, gpr_inf_future(GPR_CLOCK_MONOTONIC)) == Result::kOk; }
+
+  // As wait(), but gives up at `deadline` (the operation is then still pending: cancel the call
+  // and wait() for it before touching the stream again).
+  Result wait_until(Tag tag, gpr_timespec deadline) {
     if (const auto it = ready_.find({tag, true}); it != ready_.end()) {
       ready_.erase(it);
-      return true;
+      return Result::kOk;
     }
     if (const auto it = ready_.find({tag, false}); it != ready_.end()) {
       ready_.erase(it);
-      return false;
+      return Result::kFailed;
     }
     for (;;) {
       void* got = nullptr;
       bool ok = false;
-      if (!queue_.Next(&got, &ok)) return false;  // queue shut down
-      if (got == tag_of(tag)) return ok;
+      switch (queue_.AsyncNext(&got, &ok, deadline)) {
+        case grpc::CompletionQueue::SHUTDOWN:
+          return Result::kFailed;
+        case grpc::CompletionQueue::TIMEOUT:
+          return Result::kTimedOut;
+        case grpc::CompletionQueue::GOT_EVENT:
+          break;
+      }
+      if (got == tag_of(tag)) return ok ? Result::kOk : Result::kFailed;
       ready_.insert({static_cast<Tag>(reinterpret_cast<std::intptr_t>(got)), ok});
     }
+  }
+
+  static gpr_timespec after(std::chrono::milliseconds timeout) {
+    return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                        gpr_time_from_millis(timeout.count(), GPR_TIMESPAN));
   }
 
   // Discards everything left on a queue that has been shut down.

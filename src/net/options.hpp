@@ -12,6 +12,9 @@ struct NetOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // Deadline of a whole session (the client's RPC deadline).
   std::chrono::hours session_deadline{24 * 7};
+  // Longest wait for the peer's next message during a session; a silent peer (hung, not gone)
+  // ends the session with a clear error after this. HE batches take seconds, not minutes.
+  std::chrono::milliseconds message_timeout{600'000};
   // HTTP/2 keepalive pings detect a peer whose machine vanished without closing the connection.
   std::chrono::milliseconds keepalive_interval{30'000};
   std::chrono::milliseconds keepalive_timeout{10'000};

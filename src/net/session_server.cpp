@@ -23,8 +23,9 @@ using Stream = grpc::ServerAsyncReaderWriter<wire::Envelope, wire::Envelope>;
 // split::Transport over one server-side stream, driven on the session thread.
 class StreamTransport final : public split::Transport {
  public:
-  StreamTransport(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter)
-      : context_(context), stream_(stream), waiter_(waiter) {}
+  StreamTransport(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter,
+                  std::chrono::milliseconds message_timeout)
+      : context_(context), stream_(stream), waiter_(waiter), message_timeout_(message_timeout) {}
 
   void send(const split::Message& message) override {
     complete_pending_write(split::describe(message));
@@ -38,7 +39,17 @@ class StreamTransport final : public split::Transport {
   split::Message receive() override {
     wire::Envelope envelope;
     stream_.Read(&envelope, tag_of(Tag::kRead));
-    if (!waiter_.wait(Tag::kRead)) {
+    using Result = detail::CompletionWaiter::Result;
+    const Result result =
+        waiter_.wait_until(Tag::kRead, detail::CompletionWaiter::after(message_timeout_));
+    if (result == Result::kTimedOut) {
+      context_.TryCancel();
+      waiter_.wait(Tag::kRead);  // completes (failed) once cancelled
+      throw split::TransportError("client " + context_.peer() + " sent nothing for " +
+                                  std::to_string(message_timeout_.count()) +
+                                  " ms; session cancelled");
+    }
+    if (result != Result::kOk) {
       throw split::PeerDisconnected("client " + context_.peer() +
                                     " disconnected or closed its stream");
     }
@@ -72,6 +83,7 @@ class StreamTransport final : public split::Transport {
   grpc::ServerContext& context_;
   Stream& stream_;
   detail::CompletionWaiter& waiter_;
+  std::chrono::milliseconds message_timeout_;
   split::Traffic traffic_;
   bool write_pending_ = false;
 };
@@ -105,7 +117,7 @@ struct SessionServer::Impl {
   }
 
   void run_session(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter) {
-    StreamTransport transport(context, stream, waiter);
+    StreamTransport transport(context, stream, waiter, options.message_timeout);
     SessionOutcome outcome{context.peer(), nullptr};
     grpc::Status status = grpc::Status::OK;
     try {

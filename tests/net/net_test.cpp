@@ -169,5 +169,49 @@ TEST(PlainOverGrpc, ServerVanishingMidEpochIsReportedByTheClient) {
   EXPECT_NE(message.find("disconnected"), std::string::npos) << message;
 }
 
+TEST(PlainOverGrpc, SilentPeersTimeOutOnBothSides) {
+  NetOptions quick;
+  quick.message_timeout = std::chrono::milliseconds(300);
+  // A server that accepts the session and then says nothing.
+  SessionServer mute(
+      "127.0.0.1:0",
+      [](split::Transport& t) {
+        t.receive();
+        t.receive();
+      },
+      quick);
+  {
+    ClientConnection connection(loopback(mute), quick);
+    connection.send(Message{MessageKind::kHello, 0, 0, {}, {}, {}});
+    const auto start = std::chrono::steady_clock::now();
+    const std::string message = error_of([&] { connection.receive(); });
+    EXPECT_NE(message.find("sent nothing for 300 ms"), std::string::npos) << message;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  }
+  // The mute server's second receive: its client is gone or silent, either way a clear error.
+  EXPECT_NE(outcome_error(mute.wait_for_session()), "(no error)");
+
+  // A client that connects and then says nothing.
+  SessionServer server(
+      "127.0.0.1:0", [](split::Transport& t) { split::serve_session(t, split::ServerOptions{}); },
+      quick);
+  ClientConnection idle(loopback(server), quick);
+  idle.send(Message{MessageKind::kHello,
+                    0,
+                    0,
+                    {{"protocol", "plain"},
+                     {"wire_version", "1"},
+                     {"seed", "0"},
+                     {"server_lr", "0.01"},
+                     {"features", "256"},
+                     {"classes", "5"},
+                     {"batch_size", "4"}},
+                    {},
+                    {}});
+  idle.receive();  // hello-ack; then silence
+  const std::string message = outcome_error(server.wait_for_session());
+  EXPECT_NE(message.find("sent nothing for 300 ms"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace hesplit::net
