@@ -6,6 +6,7 @@
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
 #include "net/cpu_awake.hpp"
+#include "net/grpc_logging.hpp"
 #include "split/plain_client.hpp"
 #include "split/trainer.hpp"
 
@@ -23,6 +24,7 @@ void run_client(const ClientCommand& cmd) {
   if (cmd.run.mode != "plain") throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
   apply_threads(cmd.run);
   keep_freed_memory();
+  net::quiet_grpc_logging();
   const LoadedDataset data = load_dataset(cmd.data);
   const std::filesystem::path run_dir = run_directory(cmd.run);
   std::filesystem::create_directories(run_dir);

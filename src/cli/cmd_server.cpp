@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/training_session.hpp"
 #include "net/cpu_awake.hpp"
+#include "net/grpc_logging.hpp"
 #include "net/session_server.hpp"
 #include "nn/torch_threads.hpp"
 #include "split/session_server.hpp"
@@ -26,6 +27,7 @@ struct ServerCommand {
 void run_server(const ServerCommand& cmd) {
   nn::set_torch_threads(cmd.threads);
   keep_freed_memory();
+  net::quiet_grpc_logging();
   std::filesystem::create_directories(cmd.out);
   split::ServerOptions options;
   options.checkpoint_dir = cmd.out;

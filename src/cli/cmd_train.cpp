@@ -7,6 +7,7 @@
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
 #include "net/cpu_awake.hpp"
+#include "net/grpc_logging.hpp"
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
 #include "split/local_head.hpp"
@@ -70,6 +71,7 @@ void run_train(const TrainCommand& cmd) {
   }
   apply_threads(cmd.run);
   keep_freed_memory();
+  net::quiet_grpc_logging();
   const LoadedDataset data = load_dataset(cmd.data);
   const std::filesystem::path run_dir = run_directory(cmd.run);
   std::filesystem::create_directories(run_dir);
