@@ -19,6 +19,7 @@ namespace {
 struct EvaluateCommand {
   std::filesystem::path run;
   std::optional<std::filesystem::path> data;
+  std::optional<std::filesystem::path> server_checkpoint;
 };
 
 void run_evaluate(const EvaluateCommand& cmd) {
@@ -27,7 +28,8 @@ void run_evaluate(const EvaluateCommand& cmd) {
   data_options.data = cmd.data ? *cmd.data : std::filesystem::path(summary.dataset);
   const LoadedDataset data = load_dataset(data_options);
   const nn::ClientFront front = nn::ClientFront::load(cmd.run / split::kClientCheckpoint, 0.0);
-  nn::ServerHead server_head = nn::ServerHead::load(cmd.run / split::kServerCheckpoint, 0.0);
+  nn::ServerHead server_head = nn::ServerHead::load(
+      cmd.server_checkpoint ? *cmd.server_checkpoint : cmd.run / split::kServerCheckpoint, 0.0);
   if (server_head.classes() != static_cast<std::int64_t>(data.classes)) {
     throw std::runtime_error(fmt::format("{} has {} classes, the checkpoint {}", data.source,
                                          data.classes, server_head.classes()));
@@ -62,6 +64,9 @@ void add_evaluate_command(CLI::App& app) {
       app.add_subcommand("evaluate", "reload a run's checkpoints and measure test accuracy");
   evaluate->add_option("--run", cmd->run, "run directory (summary.json, *.pt)")->required();
   evaluate->add_option("--data", cmd->data, "dataset (default: the one summary.json names)");
+  evaluate->add_option("--server-checkpoint", cmd->server_checkpoint,
+                       "the server layer (default RUN_DIR/server_head.pt; `hesplit server` writes "
+                       "it to its --out folder)");
   evaluate->callback([cmd] { run_evaluate(*cmd); });
 }
 
