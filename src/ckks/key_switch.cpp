@@ -102,6 +102,7 @@ void inner_product_pair(const DecomposedPoly& dec, const KSwitchKey& key, std::s
     ka[d] = key.digits[d].a.data() + key_limb * n;
   }
   const std::uint32_t* p = perm.empty() ? nullptr : perm.data();
+  if (simd::inner_product_pair(digits, dp, kb, ka, p, m.value(), out_b, out_a, n)) return;
   switch (digits) {
     case 1:
       return inner_product_kernel<1>(digits, dp, kb, ka, p, m, out_b, out_a, n);

@@ -61,7 +61,77 @@ HESPLIT_AVX512 void mod_down_kernel(std::uint64_t* out, const std::uint64_t* p,
   for (; k < n; ++k) out[k] = add_mod(out[k], mul_shoup(p[k] + q - lift[k], w, w_shoup, q), q);
 }
 
+// V = hi 2^52 + lo (lo < 2^55, hi < 2^51 for <= 8 digits) reduced mod q < 2^50, exactly: fold the carries of lo
+// into hi, then hi (2^52 mod q) + lo as two Shoup products, each in [0, 2q).
+struct Fold {
+  __m512i q, two_q, c, c_s, one, one_s;
+  HESPLIT_AVX512 explicit Fold(std::uint64_t qs) {
+    const std::uint64_t c52 = (std::uint64_t{1} << 52) % qs;
+    q = _mm512_set1_epi64(static_cast<long long>(qs));
+    two_q = _mm512_set1_epi64(static_cast<long long>(2 * qs));
+    c = _mm512_set1_epi64(static_cast<long long>(c52));
+    c_s = _mm512_set1_epi64(static_cast<long long>(shoup_precompute(c52, qs) >> Narrow::kShift));
+    one = _mm512_set1_epi64(1);
+    one_s = _mm512_set1_epi64(static_cast<long long>(shoup_precompute(1, qs) >> Narrow::kShift));
+  }
+  HESPLIT_AVX512 __m512i reduce(__m512i hi, __m512i lo) const {
+    const __m512i mask = _mm512_set1_epi64((1LL << 52) - 1);
+    hi = _mm512_add_epi64(hi, _mm512_srli_epi64(lo, 52));
+    lo = _mm512_and_si512(lo, mask);
+    const __m512i sum =
+        _mm512_add_epi64(Narrow::mul(hi, c, c_s, q), Narrow::mul(lo, one, one_s, q));
+    return reduce_once(reduce_once(sum, two_q), q);
+  }
+};
+
+template <bool Permuted>
+HESPLIT_AVX512 void inner_product_kernel(std::size_t count, const std::uint64_t* const* digits,
+                                         const std::uint64_t* const* key_b,
+                                         const std::uint64_t* const* key_a,
+                                         const std::uint32_t* perm, std::uint64_t q,
+                                         std::uint64_t* out_b, std::uint64_t* out_a,
+                                         std::size_t n) {
+  const Fold fold(q);
+  const __m512i zero = _mm512_setzero_si512();
+  for (std::size_t k = 0; k < n; k += 8) {
+    __m512i b_lo = zero, b_hi = zero, a_lo = zero, a_hi = zero;
+    __m256i index = _mm256_setzero_si256();
+    if constexpr (Permuted) index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(perm + k));
+    for (std::size_t d = 0; d < count; ++d) {
+      __m512i x;
+      if constexpr (Permuted) {
+        x = _mm512_i32gather_epi64(index, reinterpret_cast<const long long*>(digits[d]), 8);
+      } else {
+        x = _mm512_loadu_si512(digits[d] + k);
+      }
+      const __m512i kb = _mm512_loadu_si512(key_b[d] + k);
+      const __m512i ka = _mm512_loadu_si512(key_a[d] + k);
+      b_lo = _mm512_madd52lo_epu64(b_lo, x, kb);
+      b_hi = _mm512_madd52hi_epu64(b_hi, x, kb);
+      a_lo = _mm512_madd52lo_epu64(a_lo, x, ka);
+      a_hi = _mm512_madd52hi_epu64(a_hi, x, ka);
+    }
+    _mm512_storeu_si512(out_b + k, fold.reduce(b_hi, b_lo));
+    _mm512_storeu_si512(out_a + k, fold.reduce(a_hi, a_lo));
+  }
+}
+
 }  // namespace
+
+bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
+                        const std::uint64_t* const* key_b, const std::uint64_t* const* key_a,
+                        const std::uint32_t* perm, std::uint64_t q, std::uint64_t* out_b,
+                        std::uint64_t* out_a, std::size_t n) noexcept {
+  if (!vector_unit() || q >= (std::uint64_t{1} << 50) || count == 0 || count > 8 || n % 8 != 0) {
+    return false;
+  }
+  if (perm != nullptr) {
+    inner_product_kernel<true>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
+  } else {
+    inner_product_kernel<false>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
+  }
+  return true;
+}
 
 bool lift_one_prime(const std::uint64_t* in, std::uint64_t* out, std::size_t n, std::uint64_t q,
                     std::uint64_t t, std::uint64_t q_mod_t) noexcept {

@@ -155,5 +155,51 @@ TEST(SimdKernels, LiftAndModDownAreBitIdenticalToScalar) {
   }
 }
 
+TEST(SimdKernels, InnerProductIsBitIdenticalToScalar) {
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 IFMA";
+  std::uint64_t state = 77;
+  constexpr std::size_t n = 1024;
+  for (const int bits : {21, 40, 49, 50}) {
+    const std::vector<int> sizes = {bits};
+    const Modulus m(generate_ntt_primes(sizes, n)[0]);
+    const std::uint64_t q = m.value();
+    for (const std::size_t count : {1u, 3u, 8u}) {
+      std::vector<std::vector<std::uint64_t>> x(count, std::vector<std::uint64_t>(n)), kb = x,
+                                                                                       ka = x;
+      std::vector<const std::uint64_t*> xp, kbp, kap;
+      for (std::size_t d = 0; d < count; ++d) {
+        for (std::size_t k = 0; k < n; ++k) {
+          x[d][k] = k < 2 ? q - 1 : next(state) % q;
+          kb[d][k] = k < 2 ? q - 1 : next(state) % q;
+          ka[d][k] = next(state) % q;
+        }
+        xp.push_back(x[d].data());
+        kbp.push_back(kb[d].data());
+        kap.push_back(ka[d].data());
+      }
+      std::vector<std::uint32_t> perm(n);
+      for (std::size_t k = 0; k < n; ++k) perm[k] = static_cast<std::uint32_t>((k * 389 + 7) % n);
+      for (const bool permuted : {false, true}) {
+        std::vector<std::uint64_t> gb(n), ga(n), wb(n), wa(n);
+        ASSERT_TRUE(simd::inner_product_pair(count, xp.data(), kbp.data(), kap.data(),
+                                             permuted ? perm.data() : nullptr, q, gb.data(),
+                                             ga.data(), n));
+        for (std::size_t k = 0; k < n; ++k) {
+          const std::size_t src = permuted ? perm[k] : k;
+          u128 sb = 0, sa = 0;
+          for (std::size_t d = 0; d < count; ++d) {
+            sb += static_cast<u128>(x[d][src]) * kb[d][k];
+            sa += static_cast<u128>(x[d][src]) * ka[d][k];
+          }
+          wb[k] = reduce_u128(sb, m);
+          wa[k] = reduce_u128(sa, m);
+        }
+        ASSERT_EQ(gb, wb) << bits << " bits, " << count << " digits, permuted " << permuted;
+        ASSERT_EQ(ga, wa) << bits << " bits, " << count << " digits, permuted " << permuted;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hesplit::ckks
