@@ -10,6 +10,7 @@
 #include "ckks/key_switch.hpp"
 #include "ckks/poly_ops.hpp"
 #include "ckks/scaled_integer.hpp"
+#include "ckks/simd_kernels.hpp"
 
 namespace hesplit::ckks {
 namespace {
@@ -243,6 +244,7 @@ Ciphertext Evaluator::multiply(const Ciphertext& a, const Ciphertext& b) const {
     std::uint64_t* r0 = r.components[0].limb(i).data();
     std::uint64_t* r1 = r.components[1].limb(i).data();
     std::uint64_t* r2 = r.components[2].limb(i).data();
+    if (simd::tensor(a0, a1, b0, b1, r0, r1, r2, n, m.value())) continue;
     for (std::size_t k = 0; k < n; ++k) {
       r0[k] = mul_mod(a0[k], b0[k], m);
       r1[k] = reduce_u128(static_cast<u128>(a0[k]) * b1[k] + static_cast<u128>(a1[k]) * b0[k], m);

@@ -7,14 +7,17 @@
 #include <cstdint>
 
 #include "ckks/modulus.hpp"
+#include "ckks/simd_kernels.hpp"
 
 namespace hesplit::ckks::poly_ops {
 
 inline void add(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept {
+  if (simd::add(a, b, n, q)) return;
   for (std::size_t k = 0; k < n; ++k) a[k] = add_mod(a[k], b[k], q);
 }
 
 inline void sub(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept {
+  if (simd::sub(a, b, n, q)) return;
   for (std::size_t k = 0; k < n; ++k) a[k] = sub_mod(a[k], b[k], q);
 }
 
@@ -25,12 +28,14 @@ inline void negate(std::uint64_t* a, std::size_t n, std::uint64_t q) noexcept {
 // a *= b
 inline void mul(std::uint64_t* a, const std::uint64_t* b, std::size_t n,
                 const Modulus& m) noexcept {
+  if (simd::mul(a, a, b, n, m.value())) return;
   for (std::size_t k = 0; k < n; ++k) a[k] = mul_mod(a[k], b[k], m);
 }
 
 // out = a * b
 inline void mul_to(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b,
                    std::size_t n, const Modulus& m) noexcept {
+  if (simd::mul(out, a, b, n, m.value())) return;
   for (std::size_t k = 0; k < n; ++k) out[k] = mul_mod(a[k], b[k], m);
 }
 

@@ -61,8 +61,8 @@ HESPLIT_AVX512 void mod_down_kernel(std::uint64_t* out, const std::uint64_t* p,
   for (; k < n; ++k) out[k] = add_mod(out[k], mul_shoup(p[k] + q - lift[k], w, w_shoup, q), q);
 }
 
-// V = hi 2^52 + lo (lo < 2^55, hi < 2^51 for <= 8 digits) reduced mod q < 2^50, exactly: fold the carries of lo
-// into hi, then hi (2^52 mod q) + lo as two Shoup products, each in [0, 2q).
+// V = hi 2^52 + lo (lo < 2^55, hi < 2^51 for <= 8 digits) reduced mod q < 2^50, exactly: fold the
+// carries of lo into hi, then hi (2^52 mod q) + lo as two Shoup products, each in [0, 2q).
 struct Fold {
   __m512i q, two_q, c, c_s, one, one_s;
   HESPLIT_AVX512 explicit Fold(std::uint64_t qs) {
@@ -116,7 +116,86 @@ HESPLIT_AVX512 void inner_product_kernel(std::size_t count, const std::uint64_t*
   }
 }
 
+HESPLIT_AVX512 void add_kernel(std::uint64_t* a, const std::uint64_t* b, std::size_t n,
+                               std::uint64_t q) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+  for (std::size_t k = 0; k < n; k += 8) {
+    const __m512i s = _mm512_add_epi64(_mm512_loadu_si512(a + k), _mm512_loadu_si512(b + k));
+    _mm512_storeu_si512(a + k, reduce_once(s, qv));
+  }
+}
+
+HESPLIT_AVX512 void sub_kernel(std::uint64_t* a, const std::uint64_t* b, std::size_t n,
+                               std::uint64_t q) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+  for (std::size_t k = 0; k < n; k += 8) {
+    const __m512i d = _mm512_sub_epi64(_mm512_add_epi64(_mm512_loadu_si512(a + k), qv),
+                                       _mm512_loadu_si512(b + k));
+    _mm512_storeu_si512(a + k, reduce_once(d, qv));
+  }
+}
+
+HESPLIT_AVX512 void mul_kernel(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b,
+                               std::size_t n, std::uint64_t q) {
+  const Fold fold(q);
+  const __m512i zero = _mm512_setzero_si512();
+  for (std::size_t k = 0; k < n; k += 8) {
+    const __m512i x = _mm512_loadu_si512(a + k);
+    const __m512i y = _mm512_loadu_si512(b + k);
+    _mm512_storeu_si512(
+        out + k, fold.reduce(_mm512_madd52hi_epu64(zero, x, y), _mm512_madd52lo_epu64(zero, x, y)));
+  }
+}
+
+HESPLIT_AVX512 void tensor_kernel(const std::uint64_t* a0, const std::uint64_t* a1,
+                                  const std::uint64_t* b0, const std::uint64_t* b1,
+                                  std::uint64_t* r0, std::uint64_t* r1, std::uint64_t* r2,
+                                  std::size_t n, std::uint64_t q) {
+  const Fold fold(q);
+  const __m512i zero = _mm512_setzero_si512();
+  for (std::size_t k = 0; k < n; k += 8) {
+    const __m512i x0 = _mm512_loadu_si512(a0 + k);
+    const __m512i x1 = _mm512_loadu_si512(a1 + k);
+    const __m512i y0 = _mm512_loadu_si512(b0 + k);
+    const __m512i y1 = _mm512_loadu_si512(b1 + k);
+    _mm512_storeu_si512(r0 + k, fold.reduce(_mm512_madd52hi_epu64(zero, x0, y0),
+                                            _mm512_madd52lo_epu64(zero, x0, y0)));
+    const __m512i hi = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(zero, x0, y1), x1, y0);
+    const __m512i lo = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(zero, x0, y1), x1, y0);
+    _mm512_storeu_si512(r1 + k, fold.reduce(hi, lo));
+    _mm512_storeu_si512(r2 + k, fold.reduce(_mm512_madd52hi_epu64(zero, x1, y1),
+                                            _mm512_madd52lo_epu64(zero, x1, y1)));
+  }
+}
+
 }  // namespace
+
+bool add(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= (std::uint64_t{1} << 63)) return false;
+  add_kernel(a, b, n, q);
+  return true;
+}
+
+bool sub(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= (std::uint64_t{1} << 63)) return false;
+  sub_kernel(a, b, n, q);
+  return true;
+}
+
+bool mul(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b, std::size_t n,
+         std::uint64_t q) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= (std::uint64_t{1} << 50)) return false;
+  mul_kernel(out, a, b, n, q);
+  return true;
+}
+
+bool tensor(const std::uint64_t* a0, const std::uint64_t* a1, const std::uint64_t* b0,
+            const std::uint64_t* b1, std::uint64_t* r0, std::uint64_t* r1, std::uint64_t* r2,
+            std::size_t n, std::uint64_t q) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= (std::uint64_t{1} << 50)) return false;
+  tensor_kernel(a0, a1, b0, b1, r0, r1, r2, n, q);
+  return true;
+}
 
 bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
                         const std::uint64_t* const* key_b, const std::uint64_t* const* key_a,

@@ -27,4 +27,16 @@ bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
                         const std::uint32_t* perm, std::uint64_t q, std::uint64_t* out_b,
                         std::uint64_t* out_a, std::size_t n) noexcept;
 
+// Element-wise a = a + b, a = a - b (mod q < 2^63), a = a * b and out = a * b (mod q < 2^50);
+// inputs < q. `out` may alias `a`.
+bool add(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept;
+bool sub(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept;
+bool mul(std::uint64_t* out, const std::uint64_t* a, const std::uint64_t* b, std::size_t n,
+         std::uint64_t q) noexcept;
+// The ciphertext tensor product of one limb (mod q < 2^50): r0 = a0 b0, r1 = a0 b1 + a1 b0,
+// r2 = a1 b1.
+bool tensor(const std::uint64_t* a0, const std::uint64_t* a1, const std::uint64_t* b0,
+            const std::uint64_t* b1, std::uint64_t* r0, std::uint64_t* r1, std::uint64_t* r2,
+            std::size_t n, std::uint64_t q) noexcept;
+
 }  // namespace hesplit::ckks::simd

@@ -201,5 +201,47 @@ TEST(SimdKernels, InnerProductIsBitIdenticalToScalar) {
   }
 }
 
+TEST(SimdKernels, ElementwiseOpsAreBitIdenticalToScalar) {
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 IFMA";
+  std::uint64_t state = 31337;
+  constexpr std::size_t n = 256;
+  for (const int bits : {21, 40, 49, 50, 60, 61}) {
+    const std::vector<int> sizes = {bits};
+    const Modulus m(generate_ntt_primes(sizes, n)[0]);
+    const std::uint64_t q = m.value();
+    std::vector<std::uint64_t> a(n), b(n), c(n), d(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      a[k] = k < 3 ? q - 1 : next(state) % q;
+      b[k] = k < 2 ? q - 1 : (k == 2 ? 0 : next(state) % q);
+      c[k] = next(state) % q;
+      d[k] = next(state) % q;
+    }
+    std::vector<std::uint64_t> got = a, want = a;
+    ASSERT_TRUE(simd::add(got.data(), b.data(), n, q));
+    for (std::size_t k = 0; k < n; ++k) want[k] = add_mod(a[k], b[k], q);
+    ASSERT_EQ(got, want) << "add, " << bits << " bits";
+    got = a;
+    ASSERT_TRUE(simd::sub(got.data(), b.data(), n, q));
+    for (std::size_t k = 0; k < n; ++k) want[k] = sub_mod(a[k], b[k], q);
+    ASSERT_EQ(got, want) << "sub, " << bits << " bits";
+    if (bits > 50) {
+      EXPECT_FALSE(simd::mul(got.data(), a.data(), b.data(), n, q));
+      continue;
+    }
+    ASSERT_TRUE(simd::mul(got.data(), a.data(), b.data(), n, q));
+    for (std::size_t k = 0; k < n; ++k) want[k] = mul_mod(a[k], b[k], m);
+    ASSERT_EQ(got, want) << "mul, " << bits << " bits";
+    std::vector<std::uint64_t> r0(n), r1(n), r2(n);
+    ASSERT_TRUE(simd::tensor(a.data(), b.data(), c.data(), d.data(), r0.data(), r1.data(),
+                             r2.data(), n, q));
+    for (std::size_t k = 0; k < n; ++k) {
+      ASSERT_EQ(r0[k], mul_mod(a[k], c[k], m));
+      ASSERT_EQ(r1[k],
+                reduce_u128(static_cast<u128>(a[k]) * d[k] + static_cast<u128>(b[k]) * c[k], m));
+      ASSERT_EQ(r2[k], mul_mod(b[k], d[k], m));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hesplit::ckks
