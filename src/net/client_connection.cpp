@@ -3,8 +3,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include "hesplit.grpc.pb.h"
+#include "net/auth_token.hpp"
 #include "net/codec.hpp"
 #include "net/completion_waiter.hpp"
+#include "net/tls_credentials.hpp"
 
 namespace hesplit::net {
 
@@ -24,6 +26,7 @@ grpc::ChannelArguments channel_arguments(const NetOptions& options) {
   args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   // A fresh connection per session: roles of one process must not share a subchannel.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  detail::add_tls_channel_arguments(options, args);
   return args;
 }
 
@@ -81,6 +84,9 @@ struct ClientConnection::Impl {
         status.ok() ? std::string("the server closed the session early") : status.error_message();
     const bool gone = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                       status.error_code() == grpc::StatusCode::CANCELLED;
+    if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+      throw split::TransportError("server " + address + " refused the session: " + detail);
+    }
     if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
       throw split::TransportError("session with " + address + " exceeded its deadline while " +
                                   during);
@@ -105,14 +111,21 @@ ClientConnection::ClientConnection(const std::string& address, const NetOptions&
     : impl_(std::make_unique<Impl>()) {
   impl_->address = address;
   impl_->message_timeout = options.message_timeout;
-  impl_->channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+  impl_->channel = grpc::CreateCustomChannel(address, detail::channel_credentials(options),
                                              channel_arguments(options));
   if (!impl_->channel->WaitForConnected(after(options.connect_timeout))) {
+    // gRPC does not say why a channel never became ready; a TLS mismatch looks like no server.
+    const std::string hint =
+        options.tls ? " (TLS: check that the server uses TLS, that its certificate chains to "
+                      "--tls-ca and names the host dialled, and that mutual TLS is configured on "
+                      "both sides or neither)"
+                    : " (if the server uses TLS, give --tls-ca)";
     throw split::PeerDisconnected("cannot connect to a hesplit server at " + address + " within " +
-                                  std::to_string(options.connect_timeout.count()) + " ms");
+                                  std::to_string(options.connect_timeout.count()) + " ms" + hint);
   }
   impl_->stub = wire::SplitLearning::NewStub(impl_->channel);
   impl_->context.set_deadline(after(options.session_deadline));
+  if (options.token) impl_->context.AddMetadata(kTokenMetadataKey, *options.token);
   impl_->stream = impl_->stub->PrepareAsyncSession(&impl_->context, &impl_->queue);
   impl_->stream->StartCall(tag_of(Tag::kStart));
   if (!impl_->waiter.wait(Tag::kStart)) impl_->fail("opening the session");

@@ -1,7 +1,11 @@
 #pragma once
-// Limits and timeouts of a gRPC session (both sides).
+// Limits, timeouts and security settings of a gRPC session (both sides).
 #include <chrono>
 #include <cstddef>
+#include <optional>
+#include <string>
+
+#include "net/tls_options.hpp"
 
 namespace hesplit::net {
 
@@ -18,6 +22,16 @@ struct NetOptions {
   // HTTP/2 keepalive pings detect a peer whose machine vanished without closing the connection.
   std::chrono::milliseconds keepalive_interval{30'000};
   std::chrono::milliseconds keepalive_timeout{10'000};
+  // TLS (server: own certificate and key, optionally a CA that client certificates must chain to;
+  // client: the CA the server's certificate must chain to, optionally its own certificate for
+  // mutual TLS). Unset: plaintext HTTP/2 (net/security_policy.hpp decides when that is allowed).
+  std::optional<TlsOptions> tls;
+  // Shared secret: the client sends it as call metadata, the server compares it in constant time
+  // and refuses the session without running any protocol code when it differs. Unset on the
+  // server: no token required.
+  std::optional<std::string> token;
+  // Server: sessions served at the same time (one thread each, independent state).
+  std::size_t max_concurrent_sessions = 1;
 };
 
 }  // namespace hesplit::net

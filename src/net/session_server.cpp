@@ -2,15 +2,19 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "hesplit.grpc.pb.h"
+#include "net/auth_token.hpp"
 #include "net/codec.hpp"
 #include "net/completion_waiter.hpp"
+#include "net/tls_credentials.hpp"
 
 namespace hesplit::net {
 
@@ -94,41 +98,58 @@ struct SessionServer::Impl {
   SessionHandler handler;
   NetOptions options;
   wire::SplitLearning::AsyncService service;
-  std::unique_ptr<grpc::ServerCompletionQueue> queue;
+  // One completion queue and one thread per concurrent session: a session's waiter sees only its
+  // own stream's completions, and sessions share no state but the handler.
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   std::mutex mutex;
   std::condition_variable ended;
   std::deque<SessionOutcome> outcomes;
-  std::thread worker;
+  std::vector<std::thread> workers;
   std::atomic<bool> stopping{false};
   bool stopped = false;
 
   // Serves sessions one after another on this thread until the server shuts down.
-  void serve() {
+  void serve(grpc::ServerCompletionQueue& queue) {
     while (!stopping.load()) {
       grpc::ServerContext context;
       Stream stream(&context);
-      detail::CompletionWaiter waiter(*queue);
-      service.RequestSession(&context, &stream, queue.get(), queue.get(), tag_of(Tag::kNewCall));
+      detail::CompletionWaiter waiter(queue);
+      service.RequestSession(&context, &stream, &queue, &queue, tag_of(Tag::kNewCall));
       if (!waiter.wait(Tag::kNewCall)) return;
       run_session(context, stream, waiter);
     }
+  }
+
+  // The token the client sent as call metadata (empty when absent).
+  static std::string presented_token(const grpc::ServerContext& context) {
+    const auto& metadata = context.client_metadata();
+    const auto it = metadata.find(kTokenMetadataKey);
+    return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
   }
 
   void run_session(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter) {
     StreamTransport transport(context, stream, waiter, options.message_timeout);
     SessionOutcome outcome{context.peer(), nullptr};
     grpc::Status status = grpc::Status::OK;
-    try {
-      handler(transport);
-    } catch (const split::PeerDisconnected& e) {
-      outcome.error = std::current_exception();
-      status = grpc::Status(grpc::StatusCode::CANCELLED, e.what());
-    } catch (const std::exception& e) {
-      // Protocol errors, malformed messages, bad parameters: the client gets the reason.
-      outcome.error = std::current_exception();
-      status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, e.what());
+    if (options.token && !tokens_equal(presented_token(context), *options.token)) {
+      // Refused before any message is read: an unauthorised peer reaches no protocol code.
+      const std::string reason = "missing or wrong token (--token-file)";
+      outcome.error = std::make_exception_ptr(
+          split::TransportError("refused a session from " + context.peer() + ": " + reason));
+      status = grpc::Status(grpc::StatusCode::UNAUTHENTICATED, reason);
+    } else {
+      try {
+        handler(transport);
+      } catch (const split::PeerDisconnected& e) {
+        outcome.error = std::current_exception();
+        status = grpc::Status(grpc::StatusCode::CANCELLED, e.what());
+      } catch (const std::exception& e) {
+        // Protocol errors, malformed messages, bad parameters: the client gets the reason.
+        outcome.error = std::current_exception();
+        status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, e.what());
+      }
     }
     transport.finish(status);
     {
@@ -136,6 +157,13 @@ struct SessionServer::Impl {
       outcomes.push_back(std::move(outcome));
     }
     ended.notify_all();
+  }
+
+  void drain_queues() {
+    for (const auto& queue : queues) {
+      queue->Shutdown();
+      detail::CompletionWaiter::drain(*queue);
+    }
   }
 };
 
@@ -156,18 +184,21 @@ SessionServer::SessionServer(const std::string& address, SessionHandler handler,
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &impl_->port);
+  builder.AddListeningPort(address, detail::server_credentials(options), &impl_->port);
   builder.RegisterService(&impl_->service);
-  impl_->queue = builder.AddCompletionQueue();
+  const std::size_t concurrent = std::max<std::size_t>(options.max_concurrent_sessions, 1);
+  for (std::size_t i = 0; i < concurrent; ++i)
+    impl_->queues.push_back(builder.AddCompletionQueue());
   impl_->server = builder.BuildAndStart();
   if (!impl_->server || impl_->port == 0) {
     impl_->server.reset();
-    impl_->queue->Shutdown();
-    detail::CompletionWaiter::drain(*impl_->queue);
+    impl_->drain_queues();
     throw split::TransportError("cannot listen on " + address +
                                 ": the port is in use or the address is invalid");
   }
-  impl_->worker = std::thread([impl = impl_.get()] { impl->serve(); });
+  for (const auto& queue : impl_->queues) {
+    impl_->workers.emplace_back([impl = impl_.get(), q = queue.get()] { impl->serve(*q); });
+  }
 }
 
 SessionServer::~SessionServer() { shutdown(); }
@@ -189,9 +220,8 @@ void SessionServer::shutdown() {
   // Cancels a running session (its pending read fails) and the pending request for a new one; the
   // worker finishes the cancelled session on the still-open queue, then returns.
   impl_->server->Shutdown(std::chrono::system_clock::now());
-  impl_->worker.join();
-  impl_->queue->Shutdown();
-  detail::CompletionWaiter::drain(*impl_->queue);
+  for (std::thread& worker : impl_->workers) worker.join();
+  impl_->drain_queues();
 }
 
 }  // namespace hesplit::net
