@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -388,6 +389,15 @@ Ciphertext Evaluator::conjugate(const Ciphertext& a, const GaloisKeys& keys) con
 
 std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
                                                   const GaloisKeys& keys) const {
+  const ParallelFor serial = [](std::size_t count, const std::function<void(std::size_t)>& body) {
+    for (std::size_t i = 0; i < count; ++i) body(i);
+  };
+  return rotate_hoisted(a, steps, keys, serial);
+}
+
+std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
+                                                  const GaloisKeys& keys,
+                                                  const ParallelFor& parallel) const {
   check_shape(*context_, a, "rotate_hoisted");
   if (a.size() != 2) fail("rotate_hoisted", "ciphertext must be relinearised first");
   std::vector<const KSwitchKey*> step_keys;
@@ -401,17 +411,16 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span
     elements.push_back(elt);
     step_keys.push_back(elt == 1 ? nullptr : &it->second);
   }
-  std::vector<Ciphertext> out;
-  out.reserve(steps.size());
+  std::vector<Ciphertext> out(steps.size());
   const DecomposedPoly dec = decompose(*context_, a.components[1], a.level);
-  std::vector<std::uint32_t> perm;
-  for (std::size_t s = 0; s < steps.size(); ++s) {
+  parallel(steps.size(), [&](std::size_t s) {
     if (step_keys[s] == nullptr) {
-      out.push_back(a);
-      continue;
+      out[s] = a;
+      return;
     }
-    out.push_back(galois_from_decomposition(*context_, a, dec, elements[s], *step_keys[s], perm));
-  }
+    std::vector<std::uint32_t> perm;
+    out[s] = galois_from_decomposition(*context_, a, dec, elements[s], *step_keys[s], perm);
+  });
   return out;
 }
 

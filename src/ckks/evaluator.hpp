@@ -15,6 +15,7 @@
 #include "ckks/context.hpp"
 #include "ckks/encoder.hpp"
 #include "ckks/keys.hpp"
+#include "ckks/parallel.hpp"
 #include "ckks/plaintext.hpp"
 
 namespace hesplit::ckks {
@@ -69,6 +70,10 @@ class Evaluator {
   // Many rotations of one ciphertext sharing one decomposition (step 0 gives a copy).
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
                                          const GaloisKeys& keys) const;
+  // The same, with the rotations after the shared decomposition run through `parallel`
+  // (bit-identical results).
+  std::vector<Ciphertext> rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
+                                         const GaloisKeys& keys, const ParallelFor& parallel) const;
   // slot j of the result = sum_{t < count} slot (j + t * stride) of a; count a power of two.
   // Uses log2(count) rotations by stride * 2^i.
   Ciphertext rotate_and_sum(const Ciphertext& a, std::size_t count, int stride,

@@ -144,33 +144,32 @@ void run(WorkerPool* pool, std::size_t count, const std::function<void(std::size
 ShiftedActivations EncryptedSplitLayer::shift(const Ciphertext& a, const SplitEvalKeys& keys,
                                               KeySwitchCount& count, WorkerPool* pool) const {
   check_input(a, scales_.activations, "Enc(A)");
+  const std::vector<int> steps = {0, 1, 2, 3};
   ShiftedActivations out;
-  if (pool == nullptr || pool->size() < 2) {
-    const std::vector<int> steps = {0, 1, 2, 3};
+  if (pool == nullptr) {
     out.shifted = evaluator_.rotate_hoisted(a, steps, keys.galois);
   } else {
-    // Two hoisted halves: one more decomposition, but both threads busy.
-    const std::vector<std::vector<int>> halves = {{0, 1}, {2, 3}};
-    std::vector<std::vector<Ciphertext>> parts(halves.size());
-    pool->parallel_for(halves.size(), [&](std::size_t h) {
-      parts[h] = evaluator_.rotate_hoisted(a, halves[h], keys.galois);
-    });
-    for (auto& part : parts) {
-      for (Ciphertext& c : part) out.shifted.push_back(std::move(c));
-    }
+    // One decomposition, the three rotations on the pool's threads.
+    const ckks::ParallelFor parallel = [pool](std::size_t n,
+                                              const std::function<void(std::size_t)>& body) {
+      pool->parallel_for(n, body);
+    };
+    out.shifted = evaluator_.rotate_hoisted(a, steps, keys.galois, parallel);
   }
   count.rotations += SplitLayout::kShifts - 1;
   return out;
 }
 
 Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
-                                        KeySwitchCount& count, WorkerPool* pool) const {
+                                        KeySwitchCount& count,
+                                        [[maybe_unused]] WorkerPool* pool) const {
   if (a.shifted.size() != SplitLayout::kShifts) {
     throw std::invalid_argument("encrypted split layer: forward needs the 4 shifted activations");
   }
   const std::size_t level = top_level_ - 1;
+  // The four products are too short (tens of microseconds) to be worth a thread hand-off.
   std::vector<Ciphertext> terms(SplitLayout::kShifts);
-  run(pool, terms.size(), [&](std::size_t t) {
+  run(nullptr, terms.size(), [&](std::size_t t) {
     Ciphertext r = a.shifted[t];
     evaluator_.mod_switch_to_inplace(r, level);
     // Lazy relinearisation: plain and cipher products are summed, relinearised once.

@@ -63,7 +63,8 @@ class EncryptedSplitLayer {
   // Step 2a: hoisted shifts of one Enc(A) (3 key switches).
   ShiftedActivations shift(const ckks::Ciphertext& a, const SplitEvalKeys& keys,
                            KeySwitchCount& count, WorkerPool* pool = nullptr) const;
-  // Step 2b: Enc(Z) at level 0 (1 relinearisation + log2(d/4) rotations).
+  // Step 2b: Enc(Z) at level 0 (1 relinearisation + log2(d/4) rotations). A chain of key
+  // switches: it runs on the calling thread (the pool is accepted for a uniform interface).
   ckks::Ciphertext forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
                            KeySwitchCount& count, WorkerPool* pool = nullptr) const;
   // Step 4: Enc(eta dL/dA) at level 0 from one Enc(eta G) (4 relinearisations + 3 rotations).
