@@ -3,10 +3,19 @@
 #include "nn/torch_threads.hpp"
 #include "split/plain_client.hpp"
 #include "split/plain_server.hpp"
+#include "split/recording_transport.hpp"
 
 namespace hesplit::split {
 
 SessionReport serve_session(Transport& transport, const ServerOptions& options) {
+  if (options.record_dir && options.recorder == nullptr) {
+    // --record-server-view: the same session, with every message written to a view file.
+    ServerViewWriter writer(*options.record_dir);
+    RecordingTransport recording(transport, writer);
+    ServerOptions recorded = options;
+    recorded.recorder = &writer;
+    return serve_session(recording, recorded);
+  }
   nn::set_torch_threads(options.torch_threads);
   const Message hello = expect(transport, MessageKind::kHello);
   if (hello.field("wire_version") != kWireVersion) {

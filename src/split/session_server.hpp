@@ -9,6 +9,7 @@
 #include <string>
 
 #include "split/head_session.hpp"
+#include "split/server_view_file.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::split {
@@ -23,6 +24,11 @@ struct ServerOptions {
   int torch_threads = 0;
   // Largest number of samples accepted in one message.
   std::int64_t max_rows = 1 << 16;
+  // Where to record the server's view of each session (one file per session), if anywhere.
+  std::optional<std::filesystem::path> record_dir;
+  // Set by serve_session while recording (not owned): protocols add the values they compute but
+  // never send (masks, refreshed weights) with recorder->computed(...).
+  ServerViewWriter* recorder = nullptr;
 };
 
 struct SessionReport {
