@@ -315,7 +315,7 @@ void BM_SplitBackwardUpdate(benchmark::State& state) {
   report(state, count);
 }
 
-// Both backward products (steps 4 and 5).
+// Both backward products (steps 4 and 5, combined: one parallel loop).
 void BM_SplitBackward(benchmark::State& state) {
   SplitFixture& f = split();
   const auto pool = pool_for(state);
@@ -323,8 +323,8 @@ void BM_SplitBackward(benchmark::State& state) {
   const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count);
   count = {};
   for (auto _ : state) {
-    benchmark::DoNotOptimize(f.layer.backward(f.enc_g, f.keys(), count, pool.get()));
-    f.layer.update({&shifted, 1}, {&f.enc_g, 1}, f.keys(), count, pool.get());
+    benchmark::DoNotOptimize(
+        f.layer.backward_and_update(shifted, f.enc_g, f.keys(), count, pool.get()));
   }
   report(state, count);
 }
@@ -337,8 +337,8 @@ void BM_SplitLayerBatch(benchmark::State& state) {
   for (auto _ : state) {
     const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count, pool.get());
     benchmark::DoNotOptimize(f.layer.forward(shifted, f.keys(), count, pool.get()));
-    benchmark::DoNotOptimize(f.layer.backward(f.enc_g, f.keys(), count, pool.get()));
-    f.layer.update({&shifted, 1}, {&f.enc_g, 1}, f.keys(), count, pool.get());
+    benchmark::DoNotOptimize(
+        f.layer.backward_and_update(shifted, f.enc_g, f.keys(), count, pool.get()));
   }
   report(state, count);
 }

@@ -142,20 +142,13 @@ void run(WorkerPool* pool, std::size_t count, const std::function<void(std::size
 }  // namespace
 
 ShiftedActivations EncryptedSplitLayer::shift(const Ciphertext& a, const SplitEvalKeys& keys,
-                                              KeySwitchCount& count, WorkerPool* pool) const {
+                                              KeySwitchCount& count,
+                                              [[maybe_unused]] WorkerPool* pool) const {
   check_input(a, scales_.activations, "Enc(A)");
+  // Serial on purpose: the three rotations share one decomposition and each streams a 1.5 MB
+  // key, so a second thread made them slower here (memory-bound, measured in bench_ckks).
   const std::vector<int> steps = {0, 1, 2, 3};
-  ShiftedActivations out;
-  if (pool == nullptr) {
-    out.shifted = evaluator_.rotate_hoisted(a, steps, keys.galois);
-  } else {
-    // One decomposition, the three rotations on the pool's threads.
-    const ckks::ParallelFor parallel = [pool](std::size_t n,
-                                              const std::function<void(std::size_t)>& body) {
-      pool->parallel_for(n, body);
-    };
-    out.shifted = evaluator_.rotate_hoisted(a, steps, keys.galois, parallel);
-  }
+  ShiftedActivations out{evaluator_.rotate_hoisted(a, steps, keys.galois)};
   count.rotations += SplitLayout::kShifts - 1;
   return out;
 }
@@ -262,6 +255,43 @@ void EncryptedSplitLayer::update(std::span<const ShiftedActivations> activations
   const std::size_t trace = log2_size(layout_.blocks()) + 1;
   count.relinearizations += SplitLayout::kShifts;
   count.rotations += (SplitLayout::kShifts + 1) * trace;
+}
+
+Ciphertext EncryptedSplitLayer::backward_and_update(const ShiftedActivations& activations,
+                                                    const Ciphertext& gradients,
+                                                    const SplitEvalKeys& keys,
+                                                    KeySwitchCount& count, WorkerPool* pool) {
+  check_input(gradients, scales_.gradients, "Enc(eta G)");
+  if (activations.shifted.size() != SplitLayout::kShifts) {
+    throw std::invalid_argument("encrypted split layer: update needs the 4 shifted activations");
+  }
+  const std::span<const ShiftedActivations> a(&activations, 1);
+  const std::span<const Ciphertext> g(&gradients, 1);
+  Ciphertext g_low = gradients;
+  evaluator_.mod_switch_to_inplace(g_low, top_level_ - 1);
+  // Tasks: 0-3 diagonal updates (5 key switches each), 4 bias (4), 5-8 backward terms t = 3..0.
+  constexpr std::size_t kShifts = SplitLayout::kShifts;
+  std::vector<Ciphertext> steps(kShifts + 1), terms(kShifts);
+  run(pool, steps.size() + terms.size(), [&](std::size_t i) {
+    if (i < kShifts) {
+      steps[i] = diagonal_step(i, a, g, keys);
+    } else if (i == kShifts) {
+      steps[i] = bias_step(g, keys);
+    } else {
+      const std::size_t t = kShifts - 1 - (i - kShifts - 1);
+      terms[t] = backward_term(t, g_low, keys);
+    }
+  });
+  // Delta changes only now, after every backward term has read it.
+  for (std::size_t t = 0; t < kShifts; ++t) evaluator_.sub_inplace(delta_[t], steps[t]);
+  evaluator_.sub_inplace(delta_bias_, steps.back());
+  Ciphertext out = std::move(terms[0]);
+  for (std::size_t t = 1; t < kShifts; ++t) evaluator_.add_inplace(out, terms[t]);
+  evaluator_.mod_switch_to_inplace(out, 0);
+  const std::size_t trace = log2_size(layout_.blocks()) + 1;
+  count.relinearizations += 2 * kShifts;
+  count.rotations += (kShifts + 1) * trace + kShifts - 1;
+  return out;
 }
 
 Ciphertext EncryptedSplitLayer::bias_step(std::span<const Ciphertext> gradients,

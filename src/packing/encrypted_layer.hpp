@@ -57,8 +57,9 @@ class EncryptedSplitLayer {
   // Validates levels and scales; throws std::invalid_argument.
   void set_state(std::vector<ckks::Ciphertext> delta_diagonals, ckks::Ciphertext delta_bias);
 
-  // Every step takes an optional pool: independent diagonals (and, for the shifts, two halves of
-  // the hoisted rotations) then run on its threads. Results do not depend on the pool.
+  // Every step takes an optional pool: independent diagonals then run on its threads (the shifts
+  // and the forward's chain stay on the calling thread, see the .cpp). Results do not depend on
+  // the pool.
 
   // Step 2a: hoisted shifts of one Enc(A) (3 key switches).
   ShiftedActivations shift(const ckks::Ciphertext& a, const SplitEvalKeys& keys,
@@ -75,6 +76,12 @@ class EncryptedSplitLayer {
   void update(std::span<const ShiftedActivations> activations,
               std::span<const ckks::Ciphertext> gradients, const SplitEvalKeys& keys,
               KeySwitchCount& count, WorkerPool* pool = nullptr);
+  // Steps 4 and 5 together for a batch of one ciphertext pair (the backward reads Delta before
+  // this update): all nine independent pieces in one parallel loop, heaviest first, so two
+  // threads stay busy. Same results and key switches as backward() then update().
+  ckks::Ciphertext backward_and_update(const ShiftedActivations& activations,
+                                       const ckks::Ciphertext& gradients, const SplitEvalKeys& keys,
+                                       KeySwitchCount& count, WorkerPool* pool = nullptr);
 
  private:
   // The update of diagonal t (relinearised, rescaled, traced; 5 key switches).

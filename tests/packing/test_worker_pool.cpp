@@ -3,9 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
+#include "ckks/encoder.hpp"
+#include "ckks/encryptor.hpp"
+#include "ckks/evaluator.hpp"
+#include "ckks/keygen.hpp"
+#include "ckks/params.hpp"
 #include "packing/worker_pool.hpp"
 
 namespace hesplit::packing {
@@ -37,6 +43,32 @@ TEST(WorkerPool, RethrowsTheFirstExceptionAfterAllTasksEnd) {
   std::atomic<int> after{0};
   pool.parallel_for(4, [&](std::size_t) { after.fetch_add(1); });
   EXPECT_EQ(after.load(), 4);
+}
+
+// The evaluator's hoisted rotations through a pool (ckks::ParallelFor) equal the serial ones bit
+// for bit.
+TEST(WorkerPool, DrivesHoistedRotationsBitIdentically) {
+  const auto context = ckks::CkksContext::create(ckks::preset("sealed-8192"));
+  const ckks::KeyGenerator keygen(context);
+  const std::vector<int> steps = {0, 1, 2, 3, 5};
+  const ckks::GaloisKeys galois = keygen.create_galois_keys(steps, false);
+  const ckks::CkksEncoder encoder(context);
+  const ckks::Encryptor encryptor(context, keygen.secret_key());
+  std::vector<double> values(context->slot_count());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.001 * static_cast<double>(i % 97);
+  const ckks::Ciphertext c = encryptor.encrypt_symmetric(encoder.encode(values));
+  const ckks::Evaluator evaluator(context);
+  WorkerPool pool(2);
+  const ckks::ParallelFor parallel = [&pool](std::size_t n,
+                                             const std::function<void(std::size_t)>& body) {
+    pool.parallel_for(n, body);
+  };
+  const auto serial = evaluator.rotate_hoisted(c, steps, galois);
+  const auto threaded = evaluator.rotate_hoisted(c, steps, galois, parallel);
+  ASSERT_EQ(serial.size(), threaded.size());
+  for (std::size_t i = 0; i < serial.size(); ++i) {
+    EXPECT_EQ(serial[i].components, threaded[i].components) << "step " << steps[i];
+  }
 }
 
 TEST(WorkerPool, RejectsZeroThreads) { EXPECT_THROW(WorkerPool(0), std::invalid_argument); }
