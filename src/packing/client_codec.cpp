@@ -114,4 +114,21 @@ std::vector<double> SplitClientCodec::unpack_layer(std::span<const SlotVector> d
   return w;
 }
 
+std::vector<double> SplitClientCodec::unpack_bias(
+    std::span<const std::complex<double>> slots) const {
+  if (slots.size() < layout_.block_size()) {
+    throw std::invalid_argument("unpack_bias: expected at least " +
+                                std::to_string(layout_.block_size()) + " slots, got " +
+                                std::to_string(slots.size()));
+  }
+  std::vector<double> bias(layout_.classes());
+  for (std::size_t i = 0; i < bias.size(); ++i) {
+    // The forward's rotate-and-sum adds the window's positions; do the same (block 0).
+    for (std::size_t u = 0; u < layout_.window_length(); ++u) {
+      bias[i] += slots[layout_.window_start(i) + SplitLayout::kRasStride * u].real();
+    }
+  }
+  return bias;
+}
+
 }  // namespace hesplit::packing

@@ -33,6 +33,8 @@ class SplitClientCodec {
                                              std::size_t samples, double eta) const;
   // The decrypted diagonals of the server layer (kShifts slot vectors, block 0 is read) -> c x d.
   std::vector<double> unpack_layer(std::span<const SlotVector> diagonals) const;
+  // The decrypted bias accumulator (window layout, docs/packing.md) -> c values.
+  std::vector<double> unpack_bias(std::span<const std::complex<double>> slots) const;
 
  private:
   void check_samples(std::size_t samples, std::size_t values, std::size_t width,

@@ -201,6 +201,9 @@ TEST_F(EncryptedSplitLayerTest, DeltaAccumulatesAccuratelyOverManyUpdates) {
   std::printf("Delta after %d updates: max |Delta| %.3g, max error %.3g\n", kBatches, peak, err);
   EXPECT_GT(peak, 0.05);
   EXPECT_LT(err, 1e-7);
+  const std::vector<double> bias = c.codec.unpack_bias(c.decrypt(layer.delta_bias()));
+  for (std::size_t i = 0; i < kC; ++i)
+    EXPECT_NEAR(bias[i], plain.b[i] - b0[i], 1e-7) << "bias " << i;
   // The trained layer (bias included) is used by the next forward pass.
   const Batch probe = make_batch(16, 7.0);
   const auto [z, da] = step(probe, 16, count);
