@@ -244,6 +244,44 @@ TEST_F(EncryptedSplitLayerTest, TwoThreadsGiveBitIdenticalResults) {
   EXPECT_EQ(serial_count.total(), threaded_count.total());
 }
 
+// The same layout at N = 16384 (32 samples per ciphertext, 6 data primes: Delta at level 4).
+TEST(EncryptedSplitLayer16384, OneProtocolStepMatchesPlaintext) {
+  const auto context = ckks::CkksContext::create(ckks::preset("sealed-16384"));
+  const SplitLayout layout(context->slot_count(), kD, kC);
+  ASSERT_EQ(layout.samples_per_ciphertext(), 32u);
+  const ckks::KeyGenerator keygen(context);
+  const ckks::RelinKeys relin = keygen.create_relin_keys();
+  const ckks::GaloisKeys galois = keygen.create_galois_keys(layout.galois_steps(), true);
+  const ckks::CkksEncoder encoder(context);
+  const ckks::Encryptor encryptor(context, keygen.secret_key());
+  const ckks::Decryptor decryptor(context, keygen.secret_key());
+  const SplitClientCodec codec(layout);
+  const std::vector<double> w0 = pattern(kC * kD, 0.1, 5.0), b0 = pattern(kC, 0.2, 6.0);
+  EncryptedSplitLayer layer(context, layout, w0, b0, {kScaleA, kScaleG});
+  PlainLayer plain{w0, b0};
+  const SplitEvalKeys keys{relin, galois};
+  KeySwitchCount count;
+  const std::size_t top = context->max_level();
+  for (int round = 0; round < 2; ++round) {
+    const Batch batch = make_batch(32, 70.0 + round);
+    const auto enc_a = encryptor.encrypt_symmetric(
+        encoder.encode(codec.pack_activations(batch.a, 32), kScaleA, top));
+    const auto enc_g = encryptor.encrypt_symmetric(
+        encoder.encode(codec.pack_gradients(batch.g, 32, kEta), kScaleG, top));
+    const ShiftedActivations s = layer.shift(enc_a, keys, count);
+    const auto z = codec.unpack_logits(
+        encoder.decode_complex(decryptor.decrypt(layer.forward(s, keys, count))), 32);
+    const auto da = codec.unpack_input_gradients(
+        encoder.decode_complex(decryptor.decrypt(layer.backward_and_update(s, enc_g, keys, count))),
+        32, kEta);
+    EXPECT_GE(precision_bits(z, plain.forward(batch.a, 32)), 20.0) << "round " << round;
+    EXPECT_GE(precision_bits(da, plain.backward(batch.g, 32)), 20.0) << "round " << round;
+    plain.sgd(batch.a, batch.g, 32);
+  }
+  // 16 blocks: the trace has one more rotation per update (4 diagonals + bias).
+  EXPECT_EQ(count.total(), 2u * (41u + 5u));
+}
+
 TEST_F(EncryptedSplitLayerTest, RejectsInputsAtTheWrongLevelOrScale) {
   const Client& c = client();
   KeySwitchCount count;
