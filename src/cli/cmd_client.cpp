@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
 #include "net/cpu_awake.hpp"
@@ -18,6 +19,7 @@ struct ClientCommand {
   DataOptions data;
   RunOptions run;
   std::string connect = "127.0.0.1:50051";
+  NetworkFlags network;
 };
 
 void run_client(const ClientCommand& cmd) {
@@ -32,7 +34,8 @@ void run_client(const ClientCommand& cmd) {
   const auto observer = make_progress_observer(cmd.run.exit_after_batches);
   const split::TrainOptions& t = cmd.run.train;
   const net::CpuAwake awake(cmd.run.busy_poll);
-  net::ClientConnection connection(cmd.connect, net::NetOptions{});
+  net::ClientConnection connection(cmd.connect,
+                                   network_options(cmd.network, cmd.connect, net::Role::kClient));
   split::PlainRemoteHead head(connection, {t.seed, t.server_lr, nn::kSplitFeatures,
                                            static_cast<std::int64_t>(data.classes), t.batch_size});
   const split::TrainingResult result =
@@ -55,6 +58,7 @@ void add_client_command(CLI::App& app) {
       ->check(CLI::IsMember({"plain"}));
   add_data_options(*client, cmd->data);
   add_run_options(*client, cmd->run);
+  add_network_options(*client, cmd->network, net::Role::kClient);
   client->callback([cmd] { run_client(*cmd); });
 }
 

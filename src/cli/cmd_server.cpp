@@ -3,7 +3,10 @@
 #include <iostream>
 #include <memory>
 
+#include <atomic>
+
 #include "cli/commands.hpp"
+#include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
 #include "net/cpu_awake.hpp"
 #include "net/grpc_logging.hpp"
@@ -22,6 +25,7 @@ struct ServerCommand {
   int threads = 1;
   std::size_t exit_after_batches = 0;
   bool busy_poll = true;
+  NetworkFlags network;
 };
 
 void run_server(const ServerCommand& cmd) {
@@ -32,26 +36,35 @@ void run_server(const ServerCommand& cmd) {
   split::ServerOptions options;
   options.checkpoint_dir = cmd.out;
   options.torch_threads = cmd.threads;
-  std::size_t batches = 0;
+  std::atomic<std::size_t> batches = 0;
   if (cmd.exit_after_batches > 0) {
     options.on_batch = [&batches, limit = cmd.exit_after_batches](const split::BatchId&) {
       if (++batches >= limit) {
-        std::cerr << "hesplit server: exiting abruptly after " << batches
+        std::cerr << "hesplit server: exiting abruptly after " << batches.load()
                   << " batches (--exit-after-batches)" << std::endl;
         std::_Exit(75);
       }
     };
   }
+  const net::NetOptions net_options = network_options(cmd.network, cmd.listen, net::Role::kServer);
+  std::atomic<std::size_t> session_number = 0;
   net::SessionServer server(
       cmd.listen,
-      [&options](split::Transport& transport) {
-        const split::SessionReport report = split::serve_session(transport, options);
+      [&options, &session_number, concurrent = net_options.max_concurrent_sessions,
+       &cmd](split::Transport& transport) {
+        // Concurrent sessions must not share a checkpoint file: each gets its own folder.
+        split::ServerOptions own = options;
+        if (concurrent > 1) {
+          own.checkpoint_dir = cmd.out / ("session-" + std::to_string(++session_number));
+          std::filesystem::create_directories(*own.checkpoint_dir);
+        }
+        const split::SessionReport report = split::serve_session(transport, own);
         std::cerr << "hesplit server: " << report.protocol << " session ended after "
                   << report.training_batches << " training batches, "
                   << report.traffic.bytes_received << " B received, " << report.traffic.bytes_sent
                   << " B sent" << std::endl;
       },
-      net::NetOptions{});
+      net_options);
   const net::CpuAwake awake(cmd.busy_poll);
   const std::string host = cmd.listen.substr(0, cmd.listen.rfind(':'));
   // Tests and scripts read the chosen port from this line.
@@ -87,6 +100,7 @@ void add_server_command(CLI::App& app) {
   server->add_flag("--busy-poll,!--no-busy-poll", cmd->busy_poll,
                    "keep one CPU awake (idle-priority spin) so network hops do not wait for a "
                    "sleeping CPU (default: on)");
+  add_network_options(*server, cmd->network, net::Role::kServer);
   server
       ->add_option("--exit-after-batches", cmd->exit_after_batches,
                    "testing aid: end the process abruptly after K training batches")

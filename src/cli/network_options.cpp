@@ -1,0 +1,85 @@
+#include "cli/network_options.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+
+#include "net/auth_token.hpp"
+
+namespace hesplit::cli {
+
+void add_network_options(CLI::App& command, NetworkFlags& flags, net::Role role) {
+  const bool server = role == net::Role::kServer;
+  const std::string group = "Security and network";
+  command
+      .add_option("--tls-cert", flags.tls_cert,
+                  server ? "server certificate chain (PEM); TLS is required off loopback"
+                         : "client certificate (PEM) for mutual TLS")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  command
+      .add_option("--tls-key", flags.tls_key,
+                  server ? "private key of --tls-cert (PEM)" : "private key of --tls-cert (PEM)")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  command
+      .add_option("--tls-ca", flags.tls_ca,
+                  server ? "require client certificates signed by this CA (mutual TLS)"
+                         : "CA that must have signed the server's certificate (turns TLS on)")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  if (!server) {
+    command
+        .add_option("--tls-server-name", flags.tls_server_name,
+                    "name the server certificate must carry, if not the host in --connect")
+        ->group(group);
+  }
+  command
+      .add_option("--token-file", flags.token_file,
+                  server ? "refuse clients that do not present the token in this file"
+                         : "present the token in this file to the server")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  command
+      .add_flag("--insecure", flags.insecure,
+                "allow plaintext on a non-loopback address (loud warning; data and token travel "
+                "in the clear)")
+      ->group(group);
+  command
+      .add_option("--message-timeout", flags.message_timeout_seconds,
+                  "seconds to wait for the peer's next message before ending the session")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 7.0 * 24 * 3600))
+      ->group(group);
+  if (server) {
+    command
+        .add_option("--concurrent", flags.concurrent,
+                    "client sessions served at the same time (each its own state; with more "
+                    "than one, checkpoints go to --out/session-N)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64))
+        ->group(group);
+  }
+}
+
+net::NetOptions network_options(const NetworkFlags& flags, const std::string& address,
+                                net::Role role) {
+  net::NetOptions options;
+  const bool server = role == net::Role::kServer;
+  // Server: a certificate turns TLS on. Client: a CA does (or a client certificate).
+  if (server ? (flags.tls_cert || flags.tls_key) : (flags.tls_ca || flags.tls_cert)) {
+    options.tls =
+        net::TlsOptions{flags.tls_cert, flags.tls_key, flags.tls_ca, flags.tls_server_name};
+  } else if (server && flags.tls_ca) {
+    throw CLI::ValidationError("--tls-ca",
+                               "mutual TLS needs the server's own --tls-cert/--tls-key");
+  }
+  if (flags.token_file) options.token = net::read_token_file(*flags.token_file);
+  options.message_timeout = std::chrono::milliseconds(
+      static_cast<std::int64_t>(std::llround(flags.message_timeout_seconds * 1000.0)));
+  options.max_concurrent_sessions = flags.concurrent;
+  net::check_transport_security(address, role, options, flags.insecure, std::cerr);
+  return options;
+}
+
+}  // namespace hesplit::cli

@@ -1,0 +1,30 @@
+#pragma once
+// Shared network flags of `hesplit server` and `hesplit client`: TLS files, the token file,
+// --insecure, the per-message timeout. Turns them into net::NetOptions after applying the
+// transport security policy (TLS required off loopback; --insecure warns loudly).
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "net/options.hpp"
+#include "net/security_policy.hpp"
+
+namespace hesplit::cli {
+
+struct NetworkFlags {
+  std::optional<std::filesystem::path> tls_cert, tls_key, tls_ca;
+  std::optional<std::string> tls_server_name;
+  std::optional<std::filesystem::path> token_file;
+  bool insecure = false;
+  double message_timeout_seconds = 600.0;
+  std::size_t concurrent = 1;  // server only
+};
+
+void add_network_options(CLI::App& command, NetworkFlags& flags, net::Role role);
+
+// Reads the token file and PEM paths, checks the policy for `address` (warnings on stderr).
+net::NetOptions network_options(const NetworkFlags& flags, const std::string& address,
+                                net::Role role);
+
+}  // namespace hesplit::cli
