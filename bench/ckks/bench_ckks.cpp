@@ -293,6 +293,16 @@ void BM_SplitForward(benchmark::State& state) {
   report(state, count);
 }
 
+// Step 2a alone: the three hoisted shifts of Enc(A) at the top level.
+void BM_SplitShift(benchmark::State& state) {
+  SplitFixture& f = split();
+  const auto pool = pool_for(state);
+  packing::KeySwitchCount count;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(f.layer.shift(f.enc_a, f.keys(), count, pool.get()));
+  report(state, count);
+}
+
 // Step 4: Enc(eta dL/dA) = Enc(eta G) (W0 + Enc(Delta)).
 void BM_SplitBackwardInputGradient(benchmark::State& state) {
   SplitFixture& f = split();
@@ -346,6 +356,7 @@ void BM_SplitLayerBatch(benchmark::State& state) {
 void split_args(benchmark::internal::Benchmark* b) {
   b->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 }
+BENCHMARK(BM_SplitShift)->Apply(split_args);
 BENCHMARK(BM_SplitForward)->Apply(split_args);
 BENCHMARK(BM_SplitBackwardInputGradient)->Apply(split_args);
 BENCHMARK(BM_SplitBackwardUpdate)->Apply(split_args);

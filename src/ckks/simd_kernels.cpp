@@ -168,6 +168,82 @@ HESPLIT_AVX512 void tensor_kernel(const std::uint64_t* a0, const std::uint64_t* 
   }
 }
 
+// The same for 2^50 <= q < 2^60 and at most 4 digits, exactly: with x = x1 2^52 + x0 and
+// k = k1 2^52 + k0 (x1, k1 < 2^8), x k = x1 k1 2^104 + (x1 k0 + x0 k1 + hi52(x0 k0)) 2^52 +
+// lo52(x0 k0). The three columns are summed over the digits without overflow (the middle one
+// stays below 4 * 2^61.6), normalised, and folded with (2^104 mod q), (2^52 mod q) and 1 as Shoup
+// products in 62-bit form.
+struct WideFold {
+  __m512i q, c104, c104_s, c52, c52_s, one, one_s;
+  HESPLIT_AVX512 explicit WideFold(std::uint64_t qs) {
+    const Modulus m(qs);
+    const std::uint64_t t52 = (std::uint64_t{1} << 52) % qs;
+    const std::uint64_t t104 = mul_mod(t52, t52, m);
+    q = _mm512_set1_epi64(static_cast<long long>(qs));
+    c104 = _mm512_set1_epi64(static_cast<long long>(t104));
+    c104_s = _mm512_set1_epi64(static_cast<long long>(shoup_precompute(t104, qs) >> Wide::kShift));
+    c52 = _mm512_set1_epi64(static_cast<long long>(t52));
+    c52_s = _mm512_set1_epi64(static_cast<long long>(shoup_precompute(t52, qs) >> Wide::kShift));
+    one = _mm512_set1_epi64(1);
+    one_s = _mm512_set1_epi64(static_cast<long long>(shoup_precompute(1, qs) >> Wide::kShift));
+  }
+  HESPLIT_AVX512 __m512i reduce(__m512i top, __m512i mid, __m512i lo) const {
+    const __m512i mask = _mm512_set1_epi64((1LL << 52) - 1);
+    mid = _mm512_add_epi64(mid, _mm512_srli_epi64(lo, 52));
+    lo = _mm512_and_si512(lo, mask);
+    top = _mm512_add_epi64(top, _mm512_srli_epi64(mid, 52));
+    mid = _mm512_and_si512(mid, mask);
+    __m512i sum = _mm512_add_epi64(Wide::mul(top, c104, c104_s, q), Wide::mul(mid, c52, c52_s, q));
+    sum = _mm512_add_epi64(sum, Wide::mul(lo, one, one_s, q));  // < 6q < 2^63
+    const __m512i two_q = _mm512_add_epi64(q, q);
+    sum = reduce_once(sum, _mm512_add_epi64(two_q, two_q));
+    return reduce_once(reduce_once(sum, two_q), q);
+  }
+};
+
+template <bool Permuted>
+HESPLIT_AVX512 void wide_inner_product_kernel(std::size_t count, const std::uint64_t* const* digits,
+                                              const std::uint64_t* const* key_b,
+                                              const std::uint64_t* const* key_a,
+                                              const std::uint32_t* perm, std::uint64_t q,
+                                              std::uint64_t* out_b, std::uint64_t* out_a,
+                                              std::size_t n) {
+  const WideFold fold(q);
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i mask = _mm512_set1_epi64((1LL << 52) - 1);
+  for (std::size_t k = 0; k < n; k += 8) {
+    __m512i bt = zero, bm = zero, bl = zero, at = zero, am = zero, al = zero;
+    __m256i index = _mm256_setzero_si256();
+    if constexpr (Permuted) index = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(perm + k));
+    for (std::size_t d = 0; d < count; ++d) {
+      __m512i x;
+      if constexpr (Permuted) {
+        x = _mm512_i32gather_epi64(index, reinterpret_cast<const long long*>(digits[d]), 8);
+      } else {
+        x = _mm512_loadu_si512(digits[d] + k);
+      }
+      const __m512i x0 = _mm512_and_si512(x, mask);
+      const __m512i x1 = _mm512_srli_epi64(x, 52);
+      const __m512i kb = _mm512_loadu_si512(key_b[d] + k);
+      const __m512i ka = _mm512_loadu_si512(key_a[d] + k);
+      const __m512i kb0 = _mm512_and_si512(kb, mask), kb1 = _mm512_srli_epi64(kb, 52);
+      const __m512i ka0 = _mm512_and_si512(ka, mask), ka1 = _mm512_srli_epi64(ka, 52);
+      bl = _mm512_madd52lo_epu64(bl, x0, kb0);
+      bm = _mm512_madd52hi_epu64(bm, x0, kb0);
+      bm = _mm512_add_epi64(
+          bm, _mm512_add_epi64(_mm512_mullo_epi64(x1, kb0), _mm512_mullo_epi64(x0, kb1)));
+      bt = _mm512_add_epi64(bt, _mm512_mullo_epi64(x1, kb1));
+      al = _mm512_madd52lo_epu64(al, x0, ka0);
+      am = _mm512_madd52hi_epu64(am, x0, ka0);
+      am = _mm512_add_epi64(
+          am, _mm512_add_epi64(_mm512_mullo_epi64(x1, ka0), _mm512_mullo_epi64(x0, ka1)));
+      at = _mm512_add_epi64(at, _mm512_mullo_epi64(x1, ka1));
+    }
+    _mm512_storeu_si512(out_b + k, fold.reduce(bt, bm, bl));
+    _mm512_storeu_si512(out_a + k, fold.reduce(at, am, al));
+  }
+}
+
 }  // namespace
 
 bool add(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept {
@@ -201,9 +277,17 @@ bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
                         const std::uint64_t* const* key_b, const std::uint64_t* const* key_a,
                         const std::uint32_t* perm, std::uint64_t q, std::uint64_t* out_b,
                         std::uint64_t* out_a, std::size_t n) noexcept {
-  if (!vector_unit() || q >= (std::uint64_t{1} << 50) || count == 0 || count > 8 || n % 8 != 0) {
-    return false;
+  if (!vector_unit() || count == 0 || n % 8 != 0) return false;
+  if (q >= (std::uint64_t{1} << 50)) {
+    if (q >= kBit60 || count > 4) return false;
+    if (perm != nullptr) {
+      wide_inner_product_kernel<true>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
+    } else {
+      wide_inner_product_kernel<false>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
+    }
+    return true;
   }
+  if (count > 8) return false;
   if (perm != nullptr) {
     inner_product_kernel<true>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
   } else {

@@ -21,7 +21,8 @@ bool mod_down_accumulate(std::uint64_t* out, const std::uint64_t* p, const std::
 
 // Key-switching inner product of one limb: for k < n, with x_d = digits[d][perm ? perm[k] : k],
 //   out_b[k] = sum_d x_d key_b[d][k] mod q,   out_a[k] = sum_d x_d key_a[d][k] mod q.
-// All inputs < q. Vector path when q < 2^50 and 1 <= count <= 8 (52-bit IFMA products).
+// All inputs < q. Vector path when q < 2^50 and 1 <= count <= 8 (52-bit IFMA products), or
+// q < 2^60 and 1 <= count <= 4 (products split at bit 52).
 bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
                         const std::uint64_t* const* key_b, const std::uint64_t* const* key_a,
                         const std::uint32_t* perm, std::uint64_t q, std::uint64_t* out_b,
