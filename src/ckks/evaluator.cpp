@@ -291,17 +291,22 @@ void Evaluator::rescale_inplace(Ciphertext& a) const {
     std::copy(c.limb(l).begin(), c.limb(l).end(), last.begin());
     ctx.ntt(l).inverse(last.data());
     // r = (c + half) mod q_l; round(c / q_l) = (c + half - r) / q_l.
-    for (std::size_t k = 0; k < n; ++k) last[k] = add_mod(last[k], half, ql.value());
+    if (!simd::add_constant(last.data(), half, n, ql.value())) {
+      for (std::size_t k = 0; k < n; ++k) last[k] = add_mod(last[k], half, ql.value());
+    }
     for (std::size_t i = 0; i < l; ++i) {
       const Modulus& qi = ctx.data_modulus(i);
       const std::uint64_t half_i = reduce_u64(half, qi);
-      for (std::size_t k = 0; k < n; ++k) {
-        tmp[k] = sub_mod(reduce_u64(last[k], qi), half_i, qi.value());
+      if (!simd::reduce_sub(last.data(), tmp.data(), half_i, n, qi.value())) {
+        for (std::size_t k = 0; k < n; ++k) {
+          tmp[k] = sub_mod(reduce_u64(last[k], qi), half_i, qi.value());
+        }
       }
       ctx.ntt(i).forward(tmp.data());
       const std::uint64_t w = ctx.inv_last_mod_q(l, i);
       const std::uint64_t ws = ctx.inv_last_mod_q_shoup(l, i);
       std::uint64_t* ci = c.limb(i).data();
+      if (simd::mul_difference(ci, tmp.data(), n, qi.value(), w, ws)) continue;
       for (std::size_t k = 0; k < n; ++k) {
         ci[k] = mul_shoup(ci[k] + qi.value() - tmp[k], w, ws, qi.value());
       }

@@ -244,7 +244,67 @@ HESPLIT_AVX512 void wide_inner_product_kernel(std::size_t count, const std::uint
   }
 }
 
+HESPLIT_AVX512 void add_constant_kernel(std::uint64_t* a, std::uint64_t c, std::size_t n,
+                                        std::uint64_t q) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i cv = _mm512_set1_epi64(static_cast<long long>(c));
+  for (std::size_t k = 0; k < n; k += 8) {
+    _mm512_storeu_si512(a + k, reduce_once(_mm512_add_epi64(_mm512_loadu_si512(a + k), cv), qv));
+  }
+}
+
+HESPLIT_AVX512 void reduce_sub_kernel(const std::uint64_t* in, std::uint64_t* out, std::uint64_t c,
+                                      std::size_t n, std::uint64_t q) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i one = _mm512_set1_epi64(1);
+  const __m512i one_s =
+      _mm512_set1_epi64(static_cast<long long>(shoup_precompute(1, q) >> Wide::kShift));
+  const __m512i q_minus_c = _mm512_set1_epi64(static_cast<long long>(q - c));
+  for (std::size_t k = 0; k < n; k += 8) {
+    const __m512i x = reduce_once(Wide::mul(_mm512_loadu_si512(in + k), one, one_s, qv), qv);
+    _mm512_storeu_si512(out + k, reduce_once(_mm512_add_epi64(x, q_minus_c), qv));
+  }
+}
+
+template <typename Mul>
+HESPLIT_AVX512 void mul_difference_kernel(std::uint64_t* out, const std::uint64_t* sub,
+                                          std::size_t n, std::uint64_t q, std::uint64_t w,
+                                          std::uint64_t w_shoup) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i wv = _mm512_set1_epi64(static_cast<long long>(w));
+  const __m512i ws = _mm512_set1_epi64(static_cast<long long>(w_shoup >> Mul::kShift));
+  for (std::size_t k = 0; k < n; k += 8) {
+    const __m512i diff = _mm512_sub_epi64(_mm512_add_epi64(_mm512_loadu_si512(out + k), qv),
+                                          _mm512_loadu_si512(sub + k));
+    _mm512_storeu_si512(out + k, reduce_once(Mul::mul(diff, wv, ws, qv), qv));
+  }
+}
+
 }  // namespace
+
+bool add_constant(std::uint64_t* a, std::uint64_t c, std::size_t n, std::uint64_t q) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= kBit60) return false;
+  add_constant_kernel(a, c, n, q);
+  return true;
+}
+
+bool reduce_sub(const std::uint64_t* in, std::uint64_t* out, std::uint64_t c, std::size_t n,
+                std::uint64_t q) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= kBit60) return false;
+  reduce_sub_kernel(in, out, c, n, q);
+  return true;
+}
+
+bool mul_difference(std::uint64_t* out, const std::uint64_t* sub, std::size_t n, std::uint64_t q,
+                    std::uint64_t w, std::uint64_t w_shoup) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= kBit60) return false;
+  if (q < (std::uint64_t{1} << 50)) {
+    mul_difference_kernel<Narrow>(out, sub, n, q, w, w_shoup);
+  } else {
+    mul_difference_kernel<Wide>(out, sub, n, q, w, w_shoup);
+  }
+  return true;
+}
 
 bool add(std::uint64_t* a, const std::uint64_t* b, std::size_t n, std::uint64_t q) noexcept {
   if (!vector_unit() || n % 8 != 0 || q >= (std::uint64_t{1} << 63)) return false;

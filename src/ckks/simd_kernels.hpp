@@ -19,6 +19,16 @@ bool mod_down_accumulate(std::uint64_t* out, const std::uint64_t* p, const std::
                          std::size_t n, std::uint64_t q, std::uint64_t w,
                          std::uint64_t w_shoup) noexcept;
 
+// Rescale's loops (q < 2^60, inputs below 2^62 for reduce_sub, below q otherwise):
+//   add_constant:  a[k] = (a[k] + c) mod q
+//   reduce_sub:    out[k] = (in[k] mod q - c) mod q
+//   mul_difference: out[k] = ((out[k] + q - sub[k]) * w) mod q  (out, sub < q)
+bool add_constant(std::uint64_t* a, std::uint64_t c, std::size_t n, std::uint64_t q) noexcept;
+bool reduce_sub(const std::uint64_t* in, std::uint64_t* out, std::uint64_t c, std::size_t n,
+                std::uint64_t q) noexcept;
+bool mul_difference(std::uint64_t* out, const std::uint64_t* sub, std::size_t n, std::uint64_t q,
+                    std::uint64_t w, std::uint64_t w_shoup) noexcept;
+
 // Key-switching inner product of one limb: for k < n, with x_d = digits[d][perm ? perm[k] : k],
 //   out_b[k] = sum_d x_d key_b[d][k] mod q,   out_a[k] = sum_d x_d key_a[d][k] mod q.
 // All inputs < q. Vector path when q < 2^50 and 1 <= count <= 8 (52-bit IFMA products), or

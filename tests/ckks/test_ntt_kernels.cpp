@@ -244,5 +244,36 @@ TEST(SimdKernels, ElementwiseOpsAreBitIdenticalToScalar) {
   }
 }
 
+TEST(SimdKernels, RescaleLoopsAreBitIdenticalToScalar) {
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 IFMA";
+  std::uint64_t state = 555;
+  constexpr std::size_t n = 128;
+  for (const int bits : {21, 40, 50, 51, 59}) {
+    const std::vector<int> sizes = {bits, 60};
+    const std::vector<std::uint64_t> primes = generate_ntt_primes(sizes, n);
+    const Modulus m(primes[0]);
+    const std::uint64_t q = m.value(), big = primes[1];
+    std::vector<std::uint64_t> a(n), in(n), sub(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      a[k] = k == 0 ? q - 1 : next(state) % q;
+      in[k] = k == 0 ? big - 1 : next(state) % big;  // a residue of a larger prime
+      sub[k] = k == 1 ? q - 1 : next(state) % q;
+    }
+    const std::uint64_t c = next(state) % q;
+    std::vector<std::uint64_t> got = a, want(n);
+    ASSERT_TRUE(simd::add_constant(got.data(), c, n, q));
+    for (std::size_t k = 0; k < n; ++k) want[k] = add_mod(a[k], c, q);
+    ASSERT_EQ(got, want) << "add_constant " << bits;
+    ASSERT_TRUE(simd::reduce_sub(in.data(), got.data(), c, n, q));
+    for (std::size_t k = 0; k < n; ++k) want[k] = sub_mod(reduce_u64(in[k], m), c, q);
+    ASSERT_EQ(got, want) << "reduce_sub " << bits;
+    const std::uint64_t w = next(state) % q, ws = shoup_precompute(w, q);
+    got = a;
+    ASSERT_TRUE(simd::mul_difference(got.data(), sub.data(), n, q, w, ws));
+    for (std::size_t k = 0; k < n; ++k) want[k] = mul_shoup(a[k] + q - sub[k], w, ws, q);
+    ASSERT_EQ(got, want) << "mul_difference " << bits;
+  }
+}
+
 }  // namespace
 }  // namespace hesplit::ckks
