@@ -111,4 +111,52 @@ ClientFront ClientFront::load(const std::filesystem::path& file, double learning
   return ClientFront(std::move(impl));
 }
 
+namespace {
+
+// Adam's step count travels as a float32 scalar tensor (state dicts here hold float tensors);
+// exact up to 2^24 steps, far beyond a training run.
+constexpr double kMaxExactStep = 16777216.0;
+
+}  // namespace
+
+void ClientFront::save_optimizer(const std::filesystem::path& file) const {
+  std::map<std::string, torch::Tensor> state;
+  auto& per_parameter = impl_->optimizer.state();
+  for (const auto& item : impl_->front->named_parameters()) {
+    const auto it = per_parameter.find(c10::guts::to_string(item.value().unsafeGetTensorImpl()));
+    if (it == per_parameter.end()) continue;  // no step taken yet
+    const auto& adam = static_cast<const torch::optim::AdamParamState&>(*it->second);
+    if (static_cast<double>(adam.step()) > kMaxExactStep) {
+      throw std::runtime_error("client front: Adam step count too large to checkpoint");
+    }
+    state.emplace("adam." + item.key() + ".exp_avg", adam.exp_avg());
+    state.emplace("adam." + item.key() + ".exp_avg_sq", adam.exp_avg_sq());
+    state.emplace("adam." + item.key() + ".step",
+                  torch::full({1}, static_cast<float>(adam.step()), torch::kFloat32));
+  }
+  detail::save_state_dict(file, state);
+}
+
+void ClientFront::load_optimizer(const std::filesystem::path& file) {
+  const auto state = detail::load_state_dict(file);
+  auto& per_parameter = impl_->optimizer.state();
+  per_parameter.clear();
+  for (const auto& item : impl_->front->named_parameters()) {
+    const std::string prefix = "adam." + item.key();
+    if (state.count(prefix + ".step") == 0) continue;  // saved before the first step
+    auto adam = std::make_unique<torch::optim::AdamParamState>();
+    const torch::Tensor step = detail::take(state, prefix + ".step", {1}, file);
+    const double steps = step.item<float>();
+    if (!(steps >= 1.0 && steps <= kMaxExactStep) ||
+        steps != static_cast<double>(static_cast<std::int64_t>(steps))) {
+      throw std::runtime_error("checkpoint " + file.string() + ": \"" + prefix +
+                               ".step\" is not a step count");
+    }
+    adam->step(static_cast<std::int64_t>(steps));
+    adam->exp_avg(detail::take(state, prefix + ".exp_avg", item.value().sizes(), file));
+    adam->exp_avg_sq(detail::take(state, prefix + ".exp_avg_sq", item.value().sizes(), file));
+    per_parameter[c10::guts::to_string(item.value().unsafeGetTensorImpl())] = std::move(adam);
+  }
+}
+
 }  // namespace hesplit::nn

@@ -37,6 +37,12 @@ class ClientFront {
   void save(const std::filesystem::path& file) const;
   static ClientFront load(const std::filesystem::path& file, double learning_rate);
 
+  // Adam's state (per parameter: first and second moment estimates and the step count) in the
+  // same pickle format, so that a run resumed from a checkpoint continues bit for bit.
+  void save_optimizer(const std::filesystem::path& file) const;
+  // Replaces the optimizer state; the file must come from a front of the same shape.
+  void load_optimizer(const std::filesystem::path& file);
+
  private:
   struct Impl;
   explicit ClientFront(std::unique_ptr<Impl> impl);

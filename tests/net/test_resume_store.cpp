@@ -1,0 +1,113 @@
+// Building blocks of resumable runs: the checkpoint store (atomic markers, two kept, crash debris
+// ignored, bad markers named) and the client front's optimizer state, whose round trip must let
+// training continue bit for bit.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "beat_fixture.hpp"
+#include "nn/client_front.hpp"
+#include "split/checkpoint_store.hpp"
+#include "test_data.hpp"
+
+namespace hesplit::test {
+namespace {
+
+namespace fs = std::filesystem;
+using split::CheckpointPosition;
+using split::CheckpointStore;
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+TEST(CheckpointStore, KeepsTheNewestTwoValidCheckpoints) {
+  const fs::path root = scratch_dir("resume_store") / "checkpoints";
+  CheckpointStore store(root);
+  EXPECT_TRUE(store.available().empty());
+  for (std::uint64_t g = 5; g <= 20; g += 5) {
+    store.save({1, g, g}, {{"seed", "7"}, {"loss", split::exact_number(0.1 * double(g))}},
+               [&](const fs::path& dir) { write_text(dir / "state.bin", std::to_string(g)); });
+  }
+  const auto valid = store.available();
+  ASSERT_EQ(valid.size(), 2u);
+  EXPECT_EQ(valid[0], (CheckpointPosition{1, 20, 20}));
+  EXPECT_EQ(valid[1], (CheckpointPosition{1, 15, 15}));
+  EXPECT_FALSE(fs::exists(store.folder({1, 10, 10})));
+  const auto fields = store.fields(valid[0]);
+  EXPECT_EQ(fields.at("seed"), "7");
+  EXPECT_EQ(split::parse_exact_number(fields.at("loss"), "loss"), 0.1 * 20.0);
+
+  // A save interrupted before its marker (a crash) leaves a folder that does not count.
+  fs::create_directories(store.folder({2, 0, 25}));
+  write_text(store.folder({2, 0, 25}) / "state.bin", "half");
+  EXPECT_EQ(store.available().size(), 2u);
+  EXPECT_EQ(store.available()[0].global_batches, 20u);
+  // Saving that position again replaces the debris.
+  store.save({2, 0, 25}, {}, [](const fs::path&) {});
+  EXPECT_EQ(store.available()[0].global_batches, 25u);
+  EXPECT_FALSE(fs::exists(store.folder({2, 0, 25}) / "state.bin"));
+}
+
+TEST(CheckpointStore, PositionsAndNumbersRoundTripExactly) {
+  const CheckpointPosition p{3, 17, 680};
+  EXPECT_EQ(split::to_string(p), "e3-b17-g680");
+  EXPECT_EQ(split::parse_position("e3-b17-g680"), p);
+  for (const char* bad : {"", "e0-b1-g1", "e1-b-g1", "x1-b1-g1", "e1-b1-g", "e1-b1-g1x",
+                          "e1-b99999999999999999999999-g1"}) {
+    EXPECT_THROW(split::parse_position(bad), std::runtime_error) << bad;
+  }
+  for (const double v : {0.0, 1.0 / 3.0, -2.5e-300, 1e300, 0.1}) {
+    EXPECT_EQ(split::parse_exact_number(split::exact_number(v), "v"), v);
+  }
+  EXPECT_THROW(split::parse_exact_number("0x1.8p+1junk", "loss"), std::runtime_error);
+}
+
+TEST(CheckpointStore, ABadMarkerIsAnErrorNamingTheFile) {
+  const fs::path root = scratch_dir("resume_store_bad") / "checkpoints";
+  CheckpointStore store(root);
+  store.save({1, 5, 5}, {}, [](const fs::path&) {});
+  const fs::path marker = store.folder({1, 5, 5}) / "checkpoint.txt";
+  write_text(marker, "hesplit-checkpoint 1\nposition=e1-b5-g6\n");
+  try {
+    store.available();
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint.txt"), std::string::npos) << e.what();
+  }
+  write_text(marker, "something else\n");
+  EXPECT_THROW(store.available(), std::runtime_error);
+}
+
+TEST(ClientFrontCheckpoint, WeightsAndAdamStateContinueBitForBit) {
+  const ecg::BeatDataset data = synthetic_dataset(48, 4);
+  const std::span<const float> all(data.train.x);
+  auto batch = [&](std::size_t b) { return all.subspan(b * 4 * 128, 4 * 128); };
+  auto grad_for = [](const nn::FloatTensor& a) {
+    nn::FloatTensor g = a;
+    for (std::size_t i = 0; i < g.data.size(); ++i) g.data[i] = 0.01f * (a.data[i] - 0.1f);
+    return g;
+  };
+  nn::ClientFront straight(3, 1e-3);
+  for (std::size_t b = 0; b < 5; ++b)
+    straight.backward_and_step(grad_for(straight.forward(batch(b), 4)));
+  const fs::path dir = scratch_dir("resume_front");
+  straight.save(dir / "front.pt");
+  straight.save_optimizer(dir / "adam.pt");
+  nn::ClientFront resumed = nn::ClientFront::load(dir / "front.pt", 1e-3);
+  resumed.load_optimizer(dir / "adam.pt");
+  for (std::size_t b = 5; b < 12; ++b) {
+    straight.backward_and_step(grad_for(straight.forward(batch(b), 4)));
+    resumed.backward_and_step(grad_for(resumed.forward(batch(b), 4)));
+  }
+  EXPECT_EQ(straight.infer(batch(0), 4).data, resumed.infer(batch(0), 4).data);
+  // Without the optimizer state the continuation differs (the test can tell).
+  nn::ClientFront weights_only = nn::ClientFront::load(dir / "front.pt", 1e-3);
+  for (std::size_t b = 5; b < 12; ++b) {
+    weights_only.backward_and_step(grad_for(weights_only.forward(batch(b), 4)));
+  }
+  EXPECT_NE(straight.infer(batch(0), 4).data, weights_only.infer(batch(0), 4).data);
+}
+
+}  // namespace
+}  // namespace hesplit::test
