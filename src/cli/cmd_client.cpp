@@ -23,7 +23,9 @@ struct ClientCommand {
 };
 
 void run_client(const ClientCommand& cmd) {
-  if (cmd.run.mode != "plain") throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
+  if (cmd.run.mode != "plain" && cmd.run.mode != "paper" && cmd.run.mode != "sealed") {
+    throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
+  }
   apply_threads(cmd.run);
   keep_freed_memory();
   net::quiet_grpc_logging();
@@ -36,12 +38,11 @@ void run_client(const ClientCommand& cmd) {
   const net::CpuAwake awake(cmd.run.busy_poll);
   net::ClientConnection connection(cmd.connect,
                                    network_options(cmd.network, cmd.connect, net::Role::kClient));
-  split::PlainRemoteHead head(connection, {t.seed, t.server_lr, nn::kSplitFeatures,
-                                           static_cast<std::int64_t>(data.classes), t.batch_size});
+  const RemoteHead remote = make_remote_head(connection, cmd.run, data.classes, run_dir);
   const split::TrainingResult result =
-      split::train(front, head, data.dataset, data.classes, t, *observer);
+      split::train(front, *remote.head, data.dataset, data.classes, t, *observer);
   connection.close();
-  write_client_outputs(run_dir, cmd.run, data, result, front);
+  write_client_outputs(run_dir, cmd.run, data, result, front, remote.he);
   print_result(result, run_dir);
 }
 
@@ -53,11 +54,12 @@ void add_client_command(CLI::App& app) {
       "client", "run the client role of split learning against `hesplit server`");
   client->add_option("--connect", cmd->connect, "server address (host:port)")
       ->capture_default_str();
-  client->add_option("--mode", cmd->run.mode, "protocol: plain")
+  client->add_option("--mode", cmd->run.mode, "protocol: plain | paper | sealed")
       ->capture_default_str()
-      ->check(CLI::IsMember({"plain"}));
+      ->check(CLI::IsMember({"plain", "paper", "sealed"}));
   add_data_options(*client, cmd->data);
   add_run_options(*client, cmd->run);
+  add_he_options(*client, cmd->run);
   add_network_options(*client, cmd->network, net::Role::kClient);
   client->callback([cmd] { run_client(*cmd); });
 }

@@ -1,5 +1,6 @@
 // `hesplit train`: one command for a whole training run. local: both halves in this process;
-// plain: a gRPC server on a loopback port and the client in this process, over a real stream.
+// plain, paper, sealed: a gRPC server on a loopback port and the client in this process, over a
+// real stream.
 #include <iostream>
 #include <memory>
 
@@ -35,9 +36,9 @@ split::TrainingResult train_local(const TrainCommand& cmd, const LoadedDataset& 
   return split::train(front, head, data.dataset, data.classes, t, observer);
 }
 
-split::TrainingResult train_plain(const TrainCommand& cmd, const LoadedDataset& data,
-                                  nn::ClientFront& front, const std::filesystem::path& run_dir,
-                                  split::TrainingObserver& observer) {
+split::TrainingResult train_remote(const TrainCommand& cmd, const LoadedDataset& data,
+                                   nn::ClientFront& front, const std::filesystem::path& run_dir,
+                                   split::TrainingObserver& observer) {
   const split::TrainOptions& t = cmd.run.train;
   const net::NetOptions net_options;
   split::ServerOptions server_options;
@@ -54,11 +55,10 @@ split::TrainingResult train_plain(const TrainCommand& cmd, const LoadedDataset& 
   split::TrainingResult result;
   {
     net::ClientConnection connection(address, net_options);
-    split::PlainRemoteHead head(connection,
-                                {t.seed, t.server_lr, nn::kSplitFeatures,
-                                 static_cast<std::int64_t>(data.classes), t.batch_size});
-    result = split::train(front, head, data.dataset, data.classes, t, observer);
+    const RemoteHead remote = make_remote_head(connection, cmd.run, data.classes, run_dir);
+    result = split::train(front, *remote.head, data.dataset, data.classes, t, observer);
     connection.close();
+    write_client_outputs(run_dir, cmd.run, data, result, front, remote.he);
   }
   const net::SessionOutcome outcome = server.wait_for_session();
   if (outcome.error) std::rethrow_exception(outcome.error);
@@ -66,7 +66,8 @@ split::TrainingResult train_plain(const TrainCommand& cmd, const LoadedDataset& 
 }
 
 void run_train(const TrainCommand& cmd) {
-  if (cmd.run.mode != "local" && cmd.run.mode != "plain") {
+  if (cmd.run.mode != "local" && cmd.run.mode != "plain" && cmd.run.mode != "paper" &&
+      cmd.run.mode != "sealed") {
     throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
   }
   apply_threads(cmd.run);
@@ -77,10 +78,11 @@ void run_train(const TrainCommand& cmd) {
   std::filesystem::create_directories(run_dir);
   nn::ClientFront front(cmd.run.train.seed, cmd.run.train.client_lr);
   const auto observer = make_progress_observer(cmd.run.exit_after_batches);
-  const split::TrainingResult result = cmd.run.mode == "local"
+  const bool local = cmd.run.mode == "local";
+  const split::TrainingResult result = local
                                            ? train_local(cmd, data, front, run_dir, *observer)
-                                           : train_plain(cmd, data, front, run_dir, *observer);
-  write_client_outputs(run_dir, cmd.run, data, result, front);
+                                           : train_remote(cmd, data, front, run_dir, *observer);
+  if (local) write_client_outputs(run_dir, cmd.run, data, result, front);
   print_result(result, run_dir);
 }
 
@@ -89,15 +91,18 @@ void run_train(const TrainCommand& cmd) {
 void add_train_command(CLI::App& app) {
   auto cmd = std::make_shared<TrainCommand>();
   CLI::App* train = app.add_subcommand(
-      "train", "train the ECG model: local (one process) or plain split learning over gRPC");
-  train->add_option("--mode", cmd->run.mode, "local | plain")
+      "train",
+      "train the ECG model: local (one process), or split learning over gRPC: plain, paper "
+      "(the published HE flow) or sealed (the server sees only ciphertexts; default)");
+  train->add_option("--mode", cmd->run.mode, "local | plain | paper | sealed")
       ->capture_default_str()
-      ->check(CLI::IsMember({"local", "plain"}));
+      ->check(CLI::IsMember({"local", "plain", "paper", "sealed"}));
   add_data_options(*train, cmd->data);
   add_run_options(*train, cmd->run);
+  add_he_options(*train, cmd->run);
   train
       ->add_option("--loopback", cmd->loopback,
-                   "plain: address of the in-process server (port 0: any free port)")
+                   "address of the in-process server (port 0: any free port)")
       ->capture_default_str();
   train->callback([cmd] { run_train(*cmd); });
 }

@@ -1,5 +1,7 @@
 #include "cli/training_session.hpp"
 
+#include <bit>
+
 #include <malloc.h>
 #include <unistd.h>
 
@@ -111,6 +113,43 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->group("Testing");
 }
 
+void add_he_options(CLI::App& command, RunOptions& options) {
+  command.add_option("--ckks", options.he.preset, "CKKS parameter preset of the HE modes")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sealed-8192", "sealed-16384"}));
+  command.add_flag("--flood", options.he.flood,
+                   "sealed: the server floods and re-randomises its replies (circuit privacy)");
+  command.add_option("--server-layer", options.he.server_layer,
+                     "sealed: encrypted (server keeps W0 + Enc(Delta)) | frozen (server applies "
+                     "W0 only; the client adds its own Delta terms)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"encrypted", "frozen"}));
+}
+
+RemoteHead make_remote_head(split::Transport& transport, const RunOptions& options,
+                            std::size_t classes, const std::filesystem::path& run_dir) {
+  const split::TrainOptions& t = options.train;
+  const split::HeadParams params{t.seed, t.server_lr, nn::kSplitFeatures,
+                                 static_cast<std::int64_t>(classes), t.batch_size};
+  RemoteHead remote;
+  if (options.mode == "plain") {
+    remote.head = std::make_unique<split::PlainRemoteHead>(transport, params);
+    return remote;
+  }
+  if (options.mode != split::kPaperProtocol && options.mode != split::kSealedProtocol) {
+    throw CLI::ValidationError("--mode", "unknown network mode " + options.mode);
+  }
+  auto crypto = std::make_shared<split::HeClientCrypto>(
+      options.he.preset, static_cast<std::size_t>(nn::kSplitFeatures), classes);
+  std::filesystem::create_directories(run_dir);
+  crypto->save_secret_key(run_dir / kClientKeyFile);
+  auto he = std::make_unique<split::HeRemoteHead>(transport, params, options.mode, options.he,
+                                                  std::move(crypto));
+  remote.he = he.get();
+  remote.head = std::move(he);
+  return remote;
+}
+
 LoadedDataset load_dataset(const DataOptions& options) {
   LoadedDataset loaded;
   if (options.data) {
@@ -162,7 +201,7 @@ void keep_freed_memory() {
 
 void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions& options,
                           const LoadedDataset& data, const split::TrainingResult& result,
-                          const nn::ClientFront& front) {
+                          const nn::ClientFront& front, const split::HeRemoteHead* he) {
   std::filesystem::create_directories(run_dir);
   front.save(run_dir / split::kClientCheckpoint);
   report::RunSummary summary;
@@ -181,6 +220,14 @@ void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions
     m.bytes_server_to_client = e.bytes_server_to_client;
     m.batches = e.batches;
     m.samples = e.samples;
+    if (he != nullptr) {
+      const auto found = he->key_switches().find(static_cast<std::uint32_t>(e.epoch));
+      const split::EpochKeySwitches ks =
+          found == he->key_switches().end() ? split::EpochKeySwitches{} : found->second;
+      m.rotations = ks.rotations;
+      m.relinearizations = ks.relinearizations;
+      m.key_switches = ks.rotations + ks.relinearizations;
+    }
     summary.epochs.push_back(m);
   }
   summary.test_accuracy = result.test_accuracy;
@@ -193,6 +240,23 @@ void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions
   if (options.train.max_batches > 0) summary.max_batches = options.train.max_batches;
   summary.threads = options.threads;
   summary.hesplit_version = HESPLIT_VERSION;
+  if (he != nullptr) {
+    const ckks::CkksContext& context = he->crypto().context();
+    report::CkksInfo info;
+    info.preset = options.he.preset;
+    info.ring_dimension = context.degree();
+    for (const std::uint64_t q : context.parameters().data_primes) {
+      info.moduli_bits.push_back(std::bit_width(q));
+    }
+    for (const std::uint64_t p : context.parameters().special_primes) {
+      info.moduli_bits.push_back(std::bit_width(p));
+    }
+    info.scale = split::kActivationScale;
+    // Secure by the HomomorphicEncryption.org table (the context refuses anything else).
+    info.security_bits = 128;
+    summary.ckks = info;
+    if (options.mode == split::kSealedProtocol) summary.server_layer = options.he.server_layer;
+  }
   report::write_run_outputs(run_dir, summary);
 }
 

@@ -10,12 +10,15 @@
 #include "ecg/beat_dataset.hpp"
 #include "nn/client_front.hpp"
 #include "report/run_summary.hpp"
+#include "split/he_protocol.hpp"
+#include "split/he_remote_head.hpp"
+#include "split/transport.hpp"
 #include "split/training_types.hpp"
 
 namespace hesplit::cli {
 
 // The default of `hesplit train --mode` (one constant: it becomes "sealed" with the HE protocols).
-inline constexpr const char* kDefaultTrainMode = "plain";
+inline constexpr const char* kDefaultTrainMode = "sealed";
 
 struct DataOptions {
   std::optional<std::filesystem::path> data;   // --data FILE.h5
@@ -30,12 +33,27 @@ struct RunOptions {
   int threads = 1;
   std::size_t exit_after_batches = 0;  // fault injection for tests: _Exit after K batches
   bool busy_poll = true;               // keep a CPU awake during network sessions (net/cpu_awake)
+  split::HeSessionOptions he;          // paper, sealed: --ckks, --flood, --server-layer
 };
 
 void add_data_options(CLI::App& command, DataOptions& options);
 // --epochs --batch --seed --server-lr --client-lr --max-batches --threads --out and the testing aid
 // --exit-after-batches.
 void add_run_options(CLI::App& command, RunOptions& options);
+
+// --ckks PRESET, --flood, --server-layer encrypted|frozen (HE modes).
+void add_he_options(CLI::App& command, RunOptions& options);
+
+// The client's view of the server half for a network mode (plain, paper, sealed) over
+// `transport`; for the HE modes it makes fresh keys, keeps the secret key in
+// RUN_DIR/client_secret.key (never sent) and sends Hello with the public context.
+struct RemoteHead {
+  std::unique_ptr<split::HeadSession> head;
+  const split::HeRemoteHead* he = nullptr;  // set for paper and sealed
+};
+inline constexpr const char* kClientKeyFile = "client_secret.key";
+RemoteHead make_remote_head(split::Transport& transport, const RunOptions& options,
+                            std::size_t classes, const std::filesystem::path& run_dir);
 
 struct LoadedDataset {
   ecg::BeatDataset dataset;
@@ -65,7 +83,7 @@ void keep_freed_memory();
 // summary.json, metrics.csv, report.html and the client checkpoint in `run_dir`.
 void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions& options,
                           const LoadedDataset& data, const split::TrainingResult& result,
-                          const nn::ClientFront& front);
+                          const nn::ClientFront& front, const split::HeRemoteHead* he = nullptr);
 
 // One line per epoch and the final accuracy, on stdout.
 void print_result(const split::TrainingResult& result, const std::filesystem::path& run_dir);

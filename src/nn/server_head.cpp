@@ -85,6 +85,22 @@ FloatTensor ServerHead::infer(const FloatTensor& activations) const {
 std::int64_t ServerHead::features() const { return impl_->weight.size(1); }
 std::int64_t ServerHead::classes() const { return impl_->weight.size(0); }
 
+FloatTensor ServerHead::weight() const { return detail::from_torch(impl_->weight); }
+FloatTensor ServerHead::bias() const { return detail::from_torch(impl_->bias); }
+
+ServerHead ServerHead::from_parameters(const FloatTensor& weight, const FloatTensor& bias,
+                                       double learning_rate) {
+  if (weight.shape.size() != 2 || bias.shape.size() != 1 || bias.shape[0] != weight.shape[0] ||
+      weight.shape[0] < 2 || weight.shape[1] < 1) {
+    throw std::invalid_argument("server head: parameters need shapes [classes, features], [classes]");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->weight = detail::to_torch(weight).clone();
+  impl->bias = detail::to_torch(bias).clone();
+  impl->learning_rate = learning_rate;
+  return ServerHead(std::move(impl));
+}
+
 void ServerHead::save(const std::filesystem::path& file) const {
   detail::save_state_dict(file, {{"weight", impl_->weight}, {"bias", impl_->bias}});
 }

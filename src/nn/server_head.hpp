@@ -31,6 +31,13 @@ class ServerHead {
   std::int64_t features() const;
   std::int64_t classes() const;
 
+  // The current parameters as plain data (the HE protocols encode them into their own layouts).
+  FloatTensor weight() const;  // classes x features
+  FloatTensor bias() const;    // classes
+  // A head with exactly these parameters (shapes [classes, features] and [classes]).
+  static ServerHead from_parameters(const FloatTensor& weight, const FloatTensor& bias,
+                                    double learning_rate);
+
   // Checkpoint as a PyTorch-compatible pickle of the state dict {"weight", "bias"} (nn.Linear).
   void save(const std::filesystem::path& file) const;
   static ServerHead load(const std::filesystem::path& file, double learning_rate);

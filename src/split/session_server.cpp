@@ -1,6 +1,8 @@
 #include "split/session_server.hpp"
 
 #include "nn/torch_threads.hpp"
+#include "split/he_protocol.hpp"
+#include "split/he_server.hpp"
 #include "split/plain_client.hpp"
 #include "split/plain_server.hpp"
 #include "split/recording_transport.hpp"
@@ -23,10 +25,15 @@ SessionReport serve_session(Transport& transport, const ServerOptions& options) 
                          ", this server " + kWireVersion);
   }
   const std::string& protocol = hello.field("protocol");
-  // The HE protocols (paper, sealed) register here next to plain.
-  if (protocol == kPlainProtocol) {
+  // One line per protocol: the server of the protocol the client's Hello names.
+  using Serve = SessionReport (*)(Transport&, const Message&, const ServerOptions&);
+  const Serve serve = protocol == kPlainProtocol    ? &serve_plain
+                      : protocol == kSealedProtocol ? &serve_sealed
+                      : protocol == kPaperProtocol  ? &serve_paper
+                                                    : nullptr;
+  if (serve != nullptr) {
     try {
-      return serve_plain(transport, hello, options);
+      return serve(transport, hello, options);
     } catch (const PeerDisconnected& e) {
       throw PeerDisconnected(std::string("client disconnected before the end of the session: ") +
                              e.what());

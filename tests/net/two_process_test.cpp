@@ -117,7 +117,7 @@ TEST_F(TwoProcess, ServerAndClientProcessesTrainAndTheLossFalls) {
                  dir() / "server");
   const std::string address = start_server(server);
   auto args = training_args("split");
-  args.insert(args.begin(), {"client", "--connect", address});
+  args.insert(args.begin(), {"client", "--mode", "plain", "--connect", address});
   Process client(args, dir() / "client");
   ASSERT_EQ(client.wait(), 0) << client.err();
   ASSERT_EQ(server.wait(), 0) << server.err();
@@ -169,7 +169,7 @@ TEST_F(TwoProcess, ServerDyingMidEpochIsAClearErrorForTheClient) {
                  dir() / "dying_server");
   const std::string address = start_server(server);
   auto args = training_args("server_died");
-  args.insert(args.begin(), {"client", "--connect", address});
+  args.insert(args.begin(), {"client", "--mode", "plain", "--connect", address});
   Process client(args, dir() / "orphan_client");
   EXPECT_EQ(server.wait(), 75);
   EXPECT_EQ(client.wait(), 1);
@@ -182,7 +182,7 @@ TEST_F(TwoProcess, ClientDyingMidEpochIsAClearErrorForTheServer) {
   Process server({"server", "--listen", "127.0.0.1:0"}, dir() / "orphan_server");
   const std::string address = start_server(server);
   auto args = training_args("client_died");
-  args.insert(args.begin(), {"client", "--connect", address, "--exit-after-batches", "5"});
+  args.insert(args.begin(), {"client", "--mode", "plain", "--connect", address, "--exit-after-batches", "5"});
   Process client(args, dir() / "dying_client");
   EXPECT_EQ(client.wait(), 75);
   EXPECT_EQ(server.wait(), 1);

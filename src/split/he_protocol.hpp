@@ -1,0 +1,58 @@
+#pragma once
+// What the two HE protocols (paper, sealed) share on the wire: names, encoding scales, Hello
+// fields, and the checks every received ciphertext passes before use (PROTOCOL.md, "Wire").
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ckks/ciphertext.hpp"
+#include "ckks/context.hpp"
+#include "ckks/serialization.hpp"
+#include "split/message.hpp"
+
+namespace hesplit::split {
+
+inline constexpr const char* kPaperProtocol = "paper";
+inline constexpr const char* kSealedProtocol = "sealed";
+inline constexpr const char* kDefaultCkksPreset = "sealed-8192";
+
+// Encoding scales (docs/packing.md): A at 2^40, eta*G at 2^50 (small values, larger scale).
+inline constexpr double kActivationScale = 1099511627776.0;   // 2^40
+inline constexpr double kGradientScale = 1125899906842624.0;  // 2^50
+
+// Blob names.
+inline constexpr const char* kPublicContextBlob = "public_context";
+inline constexpr const char* kCiphertextBlob = "ct";
+
+// Options of an HE session the client chooses and announces in Hello.
+struct HeSessionOptions {
+  std::string preset = kDefaultCkksPreset;
+  bool flood = false;                      // sealed: flooding noise + re-randomisation of replies
+  std::string server_layer = "encrypted";  // sealed: encrypted | frozen
+};
+
+// Samples per ciphertext -> number of ciphertexts for `rows` samples.
+std::size_t ciphertexts_for(std::size_t rows, std::size_t per_ciphertext);
+
+// Ciphertexts as blobs named kCiphertextBlob, in order.
+std::vector<Blob> to_blobs(std::span<const ckks::Bytes> ciphertexts);
+
+// Loads and validates every ciphertext blob of `message` (exactly `count` of them): object type
+// (a ciphertext or seeded ciphertext), parameter fingerprint, every coefficient below its prime
+// (all by the ckks loader), then two components, `level` and `scale` (relative 1e-9; a scale of 0
+// accepts any, for replies whose scale the parameters fix on the server's side). Throws
+// TransportError naming the message, the blob index and the field at fault.
+std::vector<ckks::Ciphertext> receive_ciphertexts(const ckks::CkksContext& context,
+                                                  const Message& message, std::size_t count,
+                                                  std::size_t level, double scale);
+
+// True when `bytes` starts like a serialized object of type 11 (secret key). Used by the tests
+// that inspect what crossed the wire.
+bool looks_like_secret_key(std::span<const std::uint8_t> bytes);
+
+// Text form of a double that reads back exactly.
+std::string exact_number(double value);
+
+}  // namespace hesplit::split
