@@ -136,8 +136,15 @@ TEST(KeySwitch, ManyDigitsRelineariseAndRotate) {
   const Ciphertext r = s.evaluator.rotate(a, 3, s.galois);
   std::vector<Complex> want(z.size());
   for (std::size_t j = 0; j < z.size(); ++j) want[j] = z[(j + 3) % z.size()];
-  EXPECT_GE(test::precision_bits<Complex>(s.decrypt(r), want),
-            test::precision_bits<Complex>(s.decrypt(a), z) - 1.0);
+  EXPECT_GE(test::precision_bits<Complex>(s.decrypt(r), want), 20.0);
+  // The key switch's own error, isolated from the fresh encryption noise it carries along: the
+  // rotated ciphertext against the rotation of what the fresh one decrypts to. Comparing worst
+  // slots of the two totals (fresh and fresh + key switch) is too noisy at 128 slots to pin it
+  // (it failed 2-3% of runs). Measured over 400 runs: median 22.4 bits, minimum 21.5.
+  const std::vector<Complex> fresh = s.decrypt(a);
+  std::vector<Complex> fresh_rotated(fresh.size());
+  for (std::size_t j = 0; j < fresh.size(); ++j) fresh_rotated[j] = fresh[(j + 3) % fresh.size()];
+  EXPECT_GE(test::precision_bits<Complex>(s.decrypt(r), fresh_rotated), 21.0);
 }
 
 TEST(KeySwitch, DecompositionDigitsAreCentredLiftsOfTheInput) {
