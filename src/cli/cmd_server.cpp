@@ -2,6 +2,7 @@
 // process exits with the session's outcome), or keeps serving with --sessions 0.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <atomic>
 
@@ -26,6 +27,7 @@ struct ServerCommand {
   std::size_t exit_after_batches = 0;
   bool busy_poll = true;
   NetworkFlags network;
+  std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
 };
 
 void run_server(const ServerCommand& cmd) {
@@ -36,6 +38,7 @@ void run_server(const ServerCommand& cmd) {
   split::ServerOptions options;
   options.checkpoint_dir = cmd.out;
   options.torch_threads = cmd.threads;
+  options.record_dir = cmd.record_view;
   std::atomic<std::size_t> batches = 0;
   if (cmd.exit_after_batches > 0) {
     options.on_batch = [&batches, limit = cmd.exit_after_batches](const split::BatchId&) {
@@ -100,6 +103,9 @@ void add_server_command(CLI::App& app) {
   server->add_flag("--busy-poll,!--no-busy-poll", cmd->busy_poll,
                    "keep one CPU awake (idle-priority spin) so network hops do not wait for a "
                    "sleeping CPU (default: on)");
+  server->add_option("--record-server-view", cmd->record_view,
+                     "save everything the server received, sent and computed, one file per "
+                     "session in DIR (input of `hesplit attack`)");
   add_network_options(*server, cmd->network, net::Role::kServer);
   server
       ->add_option("--exit-after-batches", cmd->exit_after_batches,

@@ -3,6 +3,7 @@
 // real stream.
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/training_session.hpp"
@@ -24,6 +25,7 @@ struct TrainCommand {
   DataOptions data;
   RunOptions run;
   std::string loopback = "127.0.0.1:0";
+  std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
 };
 
 split::TrainingResult train_local(const TrainCommand& cmd, const LoadedDataset& data,
@@ -44,6 +46,7 @@ split::TrainingResult train_remote(const TrainCommand& cmd, const LoadedDataset&
   split::ServerOptions server_options;
   server_options.checkpoint_dir = run_dir;
   server_options.torch_threads = cmd.run.threads;
+  server_options.record_dir = cmd.record_view;
   net::SessionServer server(
       cmd.loopback,
       [&server_options](split::Transport& transport) {
@@ -69,6 +72,9 @@ void run_train(const TrainCommand& cmd) {
   if (cmd.run.mode != "local" && cmd.run.mode != "plain" && cmd.run.mode != "paper" &&
       cmd.run.mode != "sealed") {
     throw CLI::ValidationError("--mode", "unknown mode " + cmd.run.mode);
+  }
+  if (cmd.record_view && cmd.run.mode == "local") {
+    throw CLI::ValidationError("--record-server-view", "--mode local has no server to record");
   }
   apply_threads(cmd.run);
   keep_freed_memory();
@@ -104,6 +110,9 @@ void add_train_command(CLI::App& app) {
       ->add_option("--loopback", cmd->loopback,
                    "address of the in-process server (port 0: any free port)")
       ->capture_default_str();
+  train->add_option("--record-server-view", cmd->record_view,
+                    "save everything the server received, sent and computed, one file per "
+                    "session in DIR (input of `hesplit attack`; not for --mode local)");
   train->callback([cmd] { run_train(*cmd); });
 }
 

@@ -10,6 +10,7 @@ void add_client_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
+void add_attack_command(CLI::App& app);
 
 
 }  // namespace hesplit::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   hesplit::cli::add_evaluate_command(app);
   hesplit::cli::add_inspect_command(app);
   hesplit::cli::add_prepare_command(app);
+  hesplit::cli::add_attack_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,116 @@
+#include "attack/session_view.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "split/server_view_file.hpp"
+
+namespace hesplit::attack {
+
+namespace {
+
+std::size_t size_field(const std::map<std::string, std::string>& hello, const std::string& key,
+                       const std::filesystem::path& file) {
+  const auto it = hello.find(key);
+  if (it == hello.end()) return 0;
+  std::size_t value = 0;
+  const auto [end, error] =
+      std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  if (error != std::errc() || end != it->second.data() + it->second.size() || value > (1u << 20)) {
+    throw split::ServerViewError("server view " + file.string() + ": hello field \"" + key +
+                                 "\" is not a size: \"" + it->second + "\"");
+  }
+  return value;
+}
+
+// Two passes would read gigabytes twice for HE sessions; instead A is kept for the newest epoch
+// seen and dropped when a newer one starts (the file is in session order).
+class ViewBuilder {
+ public:
+  ViewBuilder(SessionView& view, std::uint32_t wanted) : view_(view), wanted_(wanted) {}
+
+  void visit(const split::ViewRecord& record) {
+    const split::Message& m = record.message;
+    if (record.origin == split::ViewOrigin::kComputed) {
+      ++view_.computed_records;
+      return;
+    }
+    if (record.origin != split::ViewOrigin::kReceived) return;
+    ++view_.messages_received;
+    for (const auto& t : m.tensors) view_.clear_values_received += t.data.size();
+    for (const auto& b : m.blobs) {
+      view_.ciphertext_bytes_received += b.bytes.size();
+      view_.blob_bytes_by_message[split::to_string(m.kind)] += b.bytes.size();
+    }
+    if (m.kind == split::MessageKind::kHello) on_hello(m);
+    if (m.kind == split::MessageKind::kActivations) on_activations(m);
+    if (m.kind == split::MessageKind::kLogitGrads) on_grads(m);
+  }
+
+ private:
+  void on_hello(const split::Message& m) {
+    view_.hello = m.fields;
+    const auto protocol = m.fields.find("protocol");
+    view_.protocol = protocol == m.fields.end() ? "unknown" : protocol->second;
+    view_.batch_size = size_field(m.fields, "batch_size", view_.file);
+    view_.classes = size_field(m.fields, "classes", view_.file);
+  }
+  ViewBatch& batch_of(const split::Message& m) {
+    if (view_.batches.empty() || view_.batches.back().epoch != m.epoch ||
+        view_.batches.back().batch != m.batch) {
+      view_.batches.push_back({m.epoch, m.batch, std::nullopt, std::nullopt});
+    }
+    view_.last_epoch = std::max(view_.last_epoch, m.epoch);
+    return view_.batches.back();
+  }
+  void on_activations(const split::Message& m) {
+    ViewBatch& b = batch_of(m);
+    if (m.tensors.size() != 1) return;  // ciphertexts only
+    const bool keep = wanted_ == 0 ? m.epoch >= kept_epoch_ : m.epoch == wanted_;
+    if (!keep) return;
+    if (m.epoch != kept_epoch_) {
+      for (ViewBatch& old : view_.batches) old.activations.reset();
+      kept_epoch_ = m.epoch;
+    }
+    b.activations = m.tensors.front();
+  }
+  void on_grads(const split::Message& m) {
+    ViewBatch& b = batch_of(m);
+    if (m.tensors.size() == 1) b.logit_grads = m.tensors.front();
+  }
+
+  SessionView& view_;
+  std::uint32_t wanted_;
+  std::uint32_t kept_epoch_ = 0;
+};
+
+}  // namespace
+
+SessionView load_session_view(const std::filesystem::path& file, std::uint32_t activations_epoch) {
+  SessionView view;
+  view.file = file;
+  ViewBuilder builder(view, activations_epoch);
+  split::for_each_view_record(file, [&](const split::ViewRecord& r) { builder.visit(r); });
+  view.activations_epoch = 0;
+  for (const ViewBatch& b : view.batches) {
+    if (b.activations) view.activations_epoch = b.epoch;
+  }
+  return view;
+}
+
+std::vector<std::filesystem::path> find_view_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& folder : {dir, dir / "server-view"}) {
+    if (!std::filesystem::is_directory(folder)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+      if (entry.is_regular_file() && entry.path().extension() == split::kServerViewExtension) {
+        files.push_back(entry.path());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace hesplit::attack
