@@ -39,6 +39,21 @@ struct EpochResult {
   std::size_t samples = 0;
 };
 
+// Where a training run stands after a batch: with the client front's weights and optimizer state
+// (saved beside it), enough to resume the run exactly (issue 9).
+struct TrainingProgress {
+  int epoch = 1;                     // epoch of the next batch (1-based)
+  std::size_t next_batch = 0;        // index of the next batch in that epoch
+  std::uint64_t global_batches = 0;  // training batches done since the run started
+  double loss_sum = 0.0;             // this epoch so far, as in EpochResult
+  std::size_t correct = 0;
+  std::size_t samples = 0;
+  double seconds = 0.0;
+  std::uint64_t bytes_client_to_server = 0;
+  std::uint64_t bytes_server_to_client = 0;
+  std::vector<EpochResult> finished;  // the epochs before
+};
+
 struct TrainingResult {
   std::vector<EpochResult> epochs;
   double test_accuracy = 0.0;
@@ -51,6 +66,8 @@ class TrainingObserver {
   virtual ~TrainingObserver() = default;
   virtual void on_batch(const BatchProgress& /*progress*/) {}
   virtual void on_epoch(const EpochResult& /*result*/) {}
+  // After each training batch (checkpoints are written from here).
+  virtual void on_progress(const TrainingProgress& /*progress*/) {}
 };
 
 }  // namespace hesplit::split

@@ -1,0 +1,64 @@
+#pragma once
+// Checkpoints of a session, both roles (issue 9). The client decides the interval and sends it in
+// Hello ("checkpoint_every") with a run id ("run_id"); when it resumes it also lists the positions
+// it holds ("resume"), and the server answers in HelloAck with the newest position it holds too
+// ("resume_from"), after checking that its checkpoint belongs to the same run and parameters.
+// Both sides then load that checkpoint and continue from it.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "split/checkpoint_store.hpp"
+#include "split/message.hpp"
+#include "split/training_types.hpp"
+
+namespace hesplit::split {
+
+inline constexpr const char* kRunIdField = "run_id";
+inline constexpr const char* kCheckpointEveryField = "checkpoint_every";
+inline constexpr const char* kResumeField = "resume";
+inline constexpr const char* kResumeFromField = "resume_from";
+
+// A fresh run id: 32 hex digits (names a folder on the server, so only hex is accepted back).
+std::string new_run_id();
+// Throws TransportError unless `id` is 16..64 lower-case hex digits.
+void check_run_id(const std::string& id);
+
+// Comma-separated positions, as in the "resume" field.
+std::string join_positions(const std::vector<CheckpointPosition>& positions);
+std::vector<CheckpointPosition> parse_positions(const std::string& text);
+
+// The server's side. Inactive (no checkpoints, no resume) without a checkpoint root or when the
+// Hello asks for neither.
+class ServerCheckpoints {
+ public:
+  // `root`: the server's checkpoint folder; this session's go to root/<run id>. `identity`: the
+  // Hello fields a checkpoint must match to be resumed (protocol, seed, sizes, learning rate).
+  ServerCheckpoints(const std::optional<std::filesystem::path>& root, const Message& hello,
+                    const std::vector<std::string>& identity_keys);
+
+  // The position to resume from, if the client asked to resume (throws TransportError naming both
+  // sides' positions, or the differing parameter, when none fits).
+  const std::optional<CheckpointPosition>& resume() const { return resume_; }
+  std::filesystem::path folder(const CheckpointPosition& position) const;
+
+  // After the training batch (epoch, batch) - the run's `global_batches`-th - has been applied:
+  // writes a checkpoint when one is due.
+  void after_batch(std::uint32_t epoch, std::uint64_t batch, std::uint64_t global_batches,
+                   const std::function<void(const std::filesystem::path& folder)>& write_state);
+
+ private:
+  std::optional<CheckpointStore> store_;
+  std::uint64_t every_ = 0;
+  CheckpointFields identity_;
+  std::optional<CheckpointPosition> resume_;
+};
+
+// The client's training progress <-> checkpoint fields (exact: doubles in hexadecimal).
+CheckpointFields progress_fields(const TrainingProgress& progress);
+TrainingProgress progress_from_fields(const CheckpointFields& fields, const std::string& source);
+
+}  // namespace hesplit::split
