@@ -62,8 +62,8 @@ std::vector<ckks::Ciphertext> receive_ciphertexts(const ckks::CkksContext& conte
                            ", expected " + std::to_string(level));
     }
     if (scale > 0.0 && !(std::fabs(c.scale - scale) <= 1e-9 * scale)) {
-      throw TransportError("invalid ciphertext: " + where + ": scale " + exact_number(c.scale) +
-                           ", expected " + exact_number(scale));
+      throw TransportError("invalid ciphertext: " + where + ": scale " + he_number_text(c.scale) +
+                           ", expected " + he_number_text(scale));
     }
     out.push_back(std::move(c));
   }
@@ -76,7 +76,7 @@ bool looks_like_secret_key(std::span<const std::uint8_t> bytes) {
   return type == 11;
 }
 
-std::string exact_number(double value) {
+std::string he_number_text(double value) {
   char buffer[64];
   const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, end);

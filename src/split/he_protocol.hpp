@@ -53,6 +53,6 @@ std::vector<ckks::Ciphertext> receive_ciphertexts(const ckks::CkksContext& conte
 bool looks_like_secret_key(std::span<const std::uint8_t> bytes);
 
 // Text form of a double that reads back exactly.
-std::string exact_number(double value);
+std::string he_number_text(double value);
 
 }  // namespace hesplit::split

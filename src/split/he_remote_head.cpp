@@ -63,7 +63,7 @@ HeRemoteHead::HeRemoteHead(Transport& transport, const HeadParams& params, std::
   hello.fields = {{"protocol", protocol_},
                   {"wire_version", kWireVersion},
                   {"seed", std::to_string(params.seed)},
-                  {"server_lr", exact_number(params.server_lr)},
+                  {"server_lr", he_number_text(params.server_lr)},
                   {"features", std::to_string(params.features)},
                   {"classes", std::to_string(params.classes)},
                   {"batch_size", std::to_string(params.batch_size)},
