@@ -21,6 +21,7 @@
 #include "ckks_fixture.hpp"
 #include "ecg/beat_dataset.hpp"
 #include "net/codec.hpp"
+#include "split/sealed_layer_file.hpp"
 #include "wfdb_fixtures.hpp"
 
 namespace {
@@ -82,6 +83,20 @@ void ckks_seeds(const Corpus& corpus) {
   corpus.add("ckks_context", "parameters", save_parameters(*context));
   PublicContext exported{context, seeded_pk, seeded_relin, seeded_galois};
   corpus.add("ckks_context", "public-context", save_public_context(exported));
+  // A sealed server layer: 2 classes x 3 features in the clear, two encrypted diagonals.
+  split::SealedLayerState layer;
+  layer.classes = 2;
+  layer.features = 3;
+  layer.w0 = {0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f};
+  layer.b0 = {0.01f, -0.02f};
+  layer.delta = {pk_encryptor.encrypt(plain), pk_encryptor.encrypt(plain)};
+  const fs::path layer_file = corpus.root() / "sealed-layer.bin";
+  split::save_sealed_layer(layer_file, *context, layer);
+  std::ifstream layer_in(layer_file, std::ios::binary);
+  corpus.add("sealed_layer", "two-diagonals",
+             std::string(std::istreambuf_iterator<char>(layer_in), {}));
+  fs::remove(layer_file);
+
   exported.relin_keys.reset();
   exported.galois_keys.reset();
   corpus.add("ckks_context", "public-context-pk-only", save_public_context(exported));
