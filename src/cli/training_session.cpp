@@ -129,8 +129,12 @@ void add_he_options(CLI::App& command, RunOptions& options) {
 RemoteHead make_remote_head(split::Transport& transport, const RunOptions& options,
                             std::size_t classes, const std::filesystem::path& run_dir) {
   const split::TrainOptions& t = options.train;
-  const split::HeadParams params{t.seed, t.server_lr, nn::kSplitFeatures,
-                                 static_cast<std::int64_t>(classes), t.batch_size};
+  split::HeadParams params;
+  params.seed = t.seed;
+  params.server_lr = t.server_lr;
+  params.features = nn::kSplitFeatures;
+  params.classes = static_cast<std::int64_t>(classes);
+  params.batch_size = t.batch_size;
   RemoteHead remote;
   if (options.mode == "plain") {
     remote.head = std::make_unique<split::PlainRemoteHead>(transport, params);
