@@ -162,6 +162,18 @@ std::vector<float> front_activations(const nn::ClientFront& front,
   return out;
 }
 
+ecg::BeatSet spread_subset(const ecg::BeatSet& set, std::size_t limit) {
+  ecg::BeatSet out;
+  for (std::size_t i = 0; i < limit; ++i) {
+    const std::size_t k = i * set.size() / limit;
+    out.x.insert(out.x.end(), set.x.begin() + std::ptrdiff_t(k * ecg::kBeatLength),
+                 set.x.begin() + std::ptrdiff_t((k + 1) * ecg::kBeatLength));
+    out.y.push_back(set.y[k]);
+    out.record.push_back(set.record[k]);
+  }
+  return out;
+}
+
 std::optional<Inversion> run_inversion(const AttackOptions& options, const ecg::BeatDataset& data,
                                        const Gathered& target, json& out) {
   const auto front_file = options.client_front.value_or(options.run_dir / "client_front.pt");
@@ -185,6 +197,7 @@ std::optional<Inversion> run_inversion(const AttackOptions& options, const ecg::
   }
   if (aux.size() == 0)
     throw std::runtime_error("inversion: the auxiliary set has no beats (--aux)");
+  if (aux.size() > options.inversion.max_aux) aux = spread_subset(aux, options.inversion.max_aux);
   aux_records.insert(aux.record.begin(), aux.record.end());
   bool disjoint = true;
   for (const std::int32_t r : data.train.record) disjoint = disjoint && !aux_records.contains(r);
@@ -209,7 +222,7 @@ std::optional<Inversion> run_inversion(const AttackOptions& options, const ecg::
                       {"train_mse", inv.final_train_mse},
                       {"epochs", options.inversion.epochs}};
   out["method"] =
-      "MLP 256-512-512-128 trained on (front(aux beat), aux beat) pairs; applied to the "
+      "MLP 256-256-256-128 trained on (front(aux beat), aux beat) pairs; applied to the "
       "activation maps of the attacked epoch; pearson: median per beat";
   return inv;
 }

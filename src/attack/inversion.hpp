@@ -11,8 +11,9 @@
 namespace hesplit::attack {
 
 struct InversionOptions {
-  int epochs = 30;
+  int epochs = 20;
   std::size_t batch = 128;
+  std::size_t max_aux = 10000;  // auxiliary beats used (evenly spread), bounds the training time
   double learning_rate = 1e-3;
   std::uint64_t seed = 0;
 };

@@ -102,15 +102,17 @@ std::string similarity_section(const AttackResults& r) {
       "<h2>Distance correlation and DTW (Abuadbba et al.)</h2>" + key_values(r.json["dcor_dtw"]);
   if (!r.dcor_dtw) return html;
   const DcorDtw& d = *r.dcor_dtw;
-  XyPlot dcor{"dCor(beat, most similar channel) per beat", "distance correlation",
-              "share of beats", {}};
+  XyPlot dcor{
+      "dCor(beat, most similar channel) per beat", "distance correlation", "share of beats", {}};
   dcor.series = {histogram_series("same beat", "#0072b2", d.best_dcor, 0, 1, 25),
                  histogram_series("other beat (baseline)", "#999", d.best_dcor_baseline, 0, 1, 25)};
   double high = 0;
   for (const double v : d.best_dtw_baseline) high = std::max(high, v);
   for (const double v : d.best_dtw) high = std::max(high, v);
-  XyPlot dtw{"DTW(beat, closest channel) per beat, z-scored, per position", "DTW distance",
-             "share of beats", {}};
+  XyPlot dtw{"DTW(beat, closest channel) per beat, z-scored, per position",
+             "DTW distance",
+             "share of beats",
+             {}};
   dtw.series = {
       histogram_series("same beat", "#0072b2", d.best_dtw, 0, high, 25),
       histogram_series("other beat (baseline)", "#999", d.best_dtw_baseline, 0, high, 25)};
