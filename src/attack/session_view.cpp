@@ -66,7 +66,9 @@ class ViewBuilder {
   }
   void on_activations(const split::Message& m) {
     ViewBatch& b = batch_of(m);
-    if (m.tensors.size() != 1) return;  // ciphertexts only
+    // In paper mode this message carries Enc(A) plus, in the clear, the refreshed W' + M of the
+    // previous batch: only a message without ciphertexts holds a clear A.
+    if (m.tensors.size() != 1 || !m.blobs.empty()) return;
     const bool keep = wanted_ == 0 ? m.epoch >= kept_epoch_ : m.epoch == wanted_;
     if (!keep) return;
     if (m.epoch != kept_epoch_) {

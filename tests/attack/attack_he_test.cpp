@@ -1,0 +1,121 @@
+// Real paper and sealed sessions (client and server roles over in-memory queues), recorded with
+// the server view and attacked offline: paper leaks every label through the clear G; sealed gives
+// the attacks nothing, and nothing the client sends is a plaintext derived from a decryption.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <set>
+#include <thread>
+
+#include "attack/attack_run.hpp"
+#include "attack/label_leakage.hpp"
+#include "attack/session_view.hpp"
+#include "beat_fixture.hpp"
+#include "memory_transport.hpp"
+#include "nn/client_front.hpp"
+#include "split/he_client_crypto.hpp"
+#include "split/he_protocol.hpp"
+#include "split/he_remote_head.hpp"
+#include "split/server_view_file.hpp"
+#include "split/session_server.hpp"
+#include "split/trainer.hpp"
+#include "test_data.hpp"
+
+namespace hesplit::attack {
+namespace {
+
+constexpr std::size_t kBatch = 4;
+
+ecg::BeatDataset recorded_he_session(const std::string& protocol,
+                                     const std::filesystem::path& dir) {
+  const ecg::BeatDataset data = test::synthetic_dataset(40, 16);
+  ecg::write_beat_dataset(dir / "data.h5", data);
+  test::MemoryLink link;
+  split::ServerOptions server_options;
+  server_options.record_dir = dir / "server-view";
+  std::thread server([&] { split::serve_session(link.server, server_options); });
+  nn::ClientFront front(0, 1e-3);
+  {
+    split::HeadParams params;
+    params.classes = 5;
+    params.batch_size = kBatch;
+    split::HeRemoteHead head(link.client, params, protocol, split::HeSessionOptions{},
+                             std::make_shared<split::HeClientCrypto>("sealed-8192", 256, 5));
+    split::TrainOptions options;
+    options.epochs = 1;
+    options.batch_size = kBatch;
+    split::TrainingObserver quiet;
+    split::train(front, head, data, 5, options, quiet);
+  }
+  server.join();
+  return data;
+}
+
+TEST(AttackPaper, EveryLabelIsReadFromTheClearLogitGradients) {
+  const auto dir = test::scratch_dir("attack-paper-labels");
+  const ecg::BeatDataset data = recorded_he_session(split::kPaperProtocol, dir);
+  const SessionView view = load_session_view(find_view_files(dir).at(0), 0);
+  EXPECT_EQ(view.protocol, "paper");
+  ASSERT_EQ(view.batches.size(), 10u);
+  EXPECT_GT(view.ciphertext_bytes_received, 0u);
+  std::vector<float> g;
+  std::vector<std::int64_t> labels;
+  for (const ViewBatch& b : view.batches) {
+    EXPECT_FALSE(b.activations.has_value());  // A travels encrypted
+    ASSERT_TRUE(b.logit_grads.has_value());   // G does not
+    g.insert(g.end(), b.logit_grads->data.begin(), b.logit_grads->data.end());
+    for (std::size_t r = 0; r < kBatch; ++r) labels.push_back(data.train.y[b.batch * kBatch + r]);
+  }
+  const LabelLeakage l = label_leakage(g, labels, 5);
+  EXPECT_EQ(l.samples, 40u);
+  EXPECT_EQ(l.accuracy, 1.0);
+}
+
+TEST(AttackSealed, EveryAttackHasNoInputAndNoDecryptionLeavesTheClient) {
+  const auto dir = test::scratch_dir("attack-sealed");
+  recorded_he_session(split::kSealedProtocol, dir);
+  const auto file = find_view_files(dir).at(0);
+  // What the client sent: after Hello, per-batch and evaluation messages carry no clear tensor
+  // and only seeded ciphertexts (c0 and a seed: a fresh encryption under the client's key, which
+  // cannot carry the c1 of any ciphertext the server supplied), each seed new.
+  std::set<std::string> blobs_seen;
+  std::set<std::string> clear_fields;
+  std::size_t ciphertexts = 0;
+  split::for_each_view_record(file, [&](const split::ViewRecord& r) {
+    if (r.origin != split::ViewOrigin::kReceived) return;
+    const split::Message& m = r.message;
+    if (m.kind == split::MessageKind::kHello) return;  // parameters and public keys
+    EXPECT_TRUE(m.tensors.empty()) << split::describe(m);
+    for (const auto& [key, value] : m.fields) clear_fields.insert(key);
+    for (const split::Blob& b : m.blobs) {
+      ASSERT_GE(b.bytes.size(), 8u);
+      ASSERT_EQ(std::memcmp(b.bytes.data(), "HSCK", 4), 0);
+      const unsigned type = static_cast<unsigned char>(b.bytes[6]) |
+                            (static_cast<unsigned>(static_cast<unsigned char>(b.bytes[7])) << 8);
+      EXPECT_EQ(type, 4u) << split::describe(m) << ": not a seeded (fresh) ciphertext";
+      EXPECT_TRUE(blobs_seen.insert(b.bytes).second)
+          << split::describe(m) << ": a repeated ciphertext";
+      ++ciphertexts;
+    }
+  });
+  EXPECT_GT(ciphertexts, 20u);
+  // Clear fields: "rows" and "epochs" are public sizes; the one value derived from decryptions
+  // that does reach the server is the client's final test accuracy in Goodbye (docs/privacy.md
+  // lists it as the remaining channel). Nothing else.
+  EXPECT_EQ(clear_fields, (std::set<std::string>{"epochs", "rows", "test_accuracy"}));
+
+  AttackOptions options;
+  options.run_dir = dir;
+  options.data = dir / "data.h5";
+  options.out_dir = dir / "report";
+  const nlohmann::json j = run_attacks(options);
+  EXPECT_EQ(j["view"]["clear_values_received"].get<std::uint64_t>(), 0u);
+  for (const char* attack :
+       {"label_leakage", "inversion", "dcor_dtw", "decryption_oracle", "refresh_recovery"}) {
+    EXPECT_EQ(j[attack]["input"], "none") << attack;
+  }
+  EXPECT_TRUE(j["label_leakage"]["accuracy"].is_null());
+}
+
+}  // namespace
+}  // namespace hesplit::attack
