@@ -387,7 +387,16 @@ class PaperServer final : public HeServerBase {
                            std::to_string(features_) + "]");
     }
     const std::vector<float>& masked = message.tensors[0].data;
-    for (std::size_t i = 0; i < w_.size(); ++i) w_[i] = static_cast<double>(masked[i]) - mask_[i];
+    // --record-server-view: W' - W, which the server knows exactly (docs/privacy.md).
+    nn::FloatTensor step{{classes_, features_}, std::vector<float>(w_.size())};
+    for (std::size_t i = 0; i < w_.size(); ++i) {
+      const double before = w_[i];
+      w_[i] = static_cast<double>(masked[i]) - mask_[i];
+      step.data[i] = static_cast<float>(w_[i] - before);
+    }
+    if (options_.recorder != nullptr) {
+      options_.recorder->computed("weight_step", message.epoch, message.batch, std::move(step));
+    }
     mask_.clear();
     layer_.reset();
   }
