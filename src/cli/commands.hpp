@@ -11,6 +11,8 @@ void add_evaluate_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
 void add_attack_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
+void add_release_command(CLI::App& app);
 
 
 }  // namespace hesplit::cli

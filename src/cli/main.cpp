@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   hesplit::cli::add_inspect_command(app);
   hesplit::cli::add_prepare_command(app);
   hesplit::cli::add_attack_command(app);
+  hesplit::cli::add_compare_command(app);
+  hesplit::cli::add_release_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
