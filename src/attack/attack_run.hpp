@@ -26,6 +26,8 @@ struct AttackOptions {
   std::optional<std::filesystem::path> client_front;
   std::uint32_t epoch = 0;  // epoch whose activation maps are attacked (0: the last)
   std::size_t similarity_samples = 2000;
+  std::size_t refresh_batches = 400;  // paper: training batches attacked by refresh recovery
+  double client_lr = 1e-3;            // for the ground-truth replay of the client (paper)
   InversionOptions inversion;
 };
 

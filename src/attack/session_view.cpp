@@ -34,6 +34,17 @@ class ViewBuilder {
     const split::Message& m = record.message;
     if (record.origin == split::ViewOrigin::kComputed) {
       ++view_.computed_records;
+      if (record.name == "weight_step" && last_grads_ && m.tensors.size() == 1) {
+        view_.batches[*last_grads_].weight_step =
+            m.tensors.front();  // the refresh of the last training batch
+      }
+      return;
+    }
+    if (record.origin == split::ViewOrigin::kSent) {
+      if (m.kind == split::MessageKind::kInputGrads && m.tensors.size() == 1 && !m.blobs.empty() &&
+          last_grads_) {
+        view_.batches[*last_grads_].input_grads = m.tensors.front();
+      }
       return;
     }
     if (record.origin != split::ViewOrigin::kReceived) return;
@@ -59,7 +70,8 @@ class ViewBuilder {
   ViewBatch& batch_of(const split::Message& m) {
     if (view_.batches.empty() || view_.batches.back().epoch != m.epoch ||
         view_.batches.back().batch != m.batch) {
-      view_.batches.push_back({m.epoch, m.batch, std::nullopt, std::nullopt});
+      view_.batches.push_back(
+          {m.epoch, m.batch, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
     }
     view_.last_epoch = std::max(view_.last_epoch, m.epoch);
     return view_.batches.back();
@@ -80,11 +92,13 @@ class ViewBuilder {
   void on_grads(const split::Message& m) {
     ViewBatch& b = batch_of(m);
     if (m.tensors.size() == 1) b.logit_grads = m.tensors.front();
+    last_grads_ = static_cast<std::size_t>(&b - view_.batches.data());
   }
 
   SessionView& view_;
   std::uint32_t wanted_;
   std::uint32_t kept_epoch_ = 0;
+  std::optional<std::size_t> last_grads_;  // index in view_.batches of the last batch with G
 };
 
 }  // namespace

@@ -18,6 +18,10 @@ struct ViewBatch {
   std::uint64_t batch = 0;  // 0-based within the epoch: samples batch*B .. batch*B + rows - 1
   std::optional<nn::FloatTensor> activations;  // A, if it arrived in the clear
   std::optional<nn::FloatTensor> logit_grads;  // G, if it arrived in the clear
+  // paper: dL/dA the server sent in the clear (lets the evaluator replay the client for ground
+  // truth) and W' - W of this batch's refresh, which the server computed.
+  std::optional<nn::FloatTensor> input_grads;
+  std::optional<nn::FloatTensor> weight_step;
 };
 
 struct SessionView {

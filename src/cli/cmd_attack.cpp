@@ -12,7 +12,7 @@ namespace {
 
 struct AttackCommand {
   attack::AttackOptions options;
-  int threads = 2;
+  int threads = 1;  // one thread: the ground-truth replay must match the client bit for bit
 };
 
 void print_summary(const nlohmann::json& j) {
@@ -57,6 +57,12 @@ void add_attack_command(CLI::App& app) {
   sub->add_option("--epoch", o.epoch, "epoch whose activation maps are attacked (0: last)")
       ->capture_default_str();
   sub->add_option("--similarity-samples", o.similarity_samples, "beats for dCor/DTW")
+      ->capture_default_str();
+  sub->add_option("--refresh-batches", o.refresh_batches,
+                  "paper: batches attacked by refresh recovery")
+      ->capture_default_str();
+  sub->add_option("--client-lr", o.client_lr,
+                  "the client's learning rate (ground-truth replay, paper)")
       ->capture_default_str();
   sub->add_option("--inversion-epochs", o.inversion.epochs,
                   "training epochs of the inverse network")
