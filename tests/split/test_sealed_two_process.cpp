@@ -1,0 +1,146 @@
+// A real two-process sealed run: `hesplit server` and `hesplit client --mode sealed` on a small
+// HDF5 fixture over loopback gRPC. The loss falls; the server keeps only its encrypted layer;
+// `hesplit release` decrypts it on the client's side and `hesplit evaluate` reproduces the
+// accuracy the encrypted forward pass measured.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "beat_fixture.hpp"
+#include "ecg/beat_dataset.hpp"
+#include "report/run_summary.hpp"
+#include "test_data.hpp"
+
+extern char** environ;
+
+namespace hesplit::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const fs::path& stem)
+      : out_(stem.string() + ".out"), err_(stem.string() + ".err") {
+    std::vector<std::string> storage{HESPLIT_EXECUTABLE};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + storage[0]);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  int wait(std::chrono::seconds limit = std::chrono::seconds(300)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "process did not end in time; stderr: " << err();
+    return -1;
+  }
+  std::string out() const { return slurp(out_); }
+  std::string err() const { return slurp(err_); }
+
+ private:
+  std::string out_, err_;
+  pid_t pid_ = -1;
+};
+
+std::string listening_address(const Child& server) {
+  const std::string marker = "listening on ";
+  for (int i = 0; i < 1000; ++i) {
+    const std::string out = server.out();
+    if (const auto at = out.find(marker);
+        at != std::string::npos && out.find('\n', at) != std::string::npos) {
+      return out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "server did not start: " << server.err();
+  return "";
+}
+
+TEST(SealedTwoProcess, LossFallsServerHoldsOnlyCiphertextsReleaseAndEvaluateAgree) {
+  const fs::path dir = scratch_dir("sealed_two_process_" + std::to_string(::getpid()));
+  const fs::path fixture = dir / "fixture.h5";
+  ecg::write_beat_dataset(fixture, synthetic_dataset(160, 48));
+  const fs::path server_dir = dir / "server";
+  const fs::path run = dir / "client";
+  Child server({"server", "--listen", "127.0.0.1:0", "--out", server_dir.string()}, dir / "server");
+  const std::string address = listening_address(server);
+  // clang-format off
+  Child client({"client", "--mode", "sealed", "--connect", address, "--data", fixture.string(),
+                "--epochs", "4", "--batch", "16", "--seed", "3", "--out", run.string()},
+               dir / "client");
+  // clang-format on
+  ASSERT_EQ(client.wait(), 0) << client.err();
+  ASSERT_EQ(server.wait(), 0) << server.err();
+
+  const report::RunSummary summary = report::read_summary_json(run);
+  EXPECT_EQ(summary.mode, "sealed");
+  ASSERT_EQ(summary.epochs.size(), 4u);
+  for (std::size_t e = 1; e < summary.epochs.size(); ++e) {
+    EXPECT_LT(summary.epochs[e].train_loss, summary.epochs[e - 1].train_loss) << "epoch " << e + 1;
+  }
+  ASSERT_TRUE(summary.ckks.has_value());
+  EXPECT_EQ(summary.ckks->ring_dimension, 8192u);
+  EXPECT_EQ(summary.ckks->security_bits, 128);
+  EXPECT_EQ(summary.ckks->moduli_bits, (std::vector<int>{50, 50, 40, 60}));
+  // 10 batches of 16 per epoch: forward 10 + backward 7 + update 24 key switches each (the last
+  // update of an epoch is reported with the next epoch's first reply).
+  EXPECT_EQ(summary.epochs[1].key_switches, 10u * 41u);
+
+  // The server's folder: its encrypted layer and nothing in the clear about the client.
+  std::vector<std::string> server_files;
+  for (const auto& entry : fs::directory_iterator(server_dir)) {
+    server_files.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(server_files, std::vector<std::string>{"server_layer.hsck"});
+  EXPECT_NE((server.out() + server.err()).find("sealed session ended"), std::string::npos)
+      << server.err();
+
+  Child release(
+      {"release", "--run", run.string(), "--layer", (server_dir / "server_layer.hsck").string()},
+      dir / "release");
+  ASSERT_EQ(release.wait(), 0) << release.err();
+  Child evaluate({"evaluate", "--run", run.string(), "--data", fixture.string()}, dir / "evaluate");
+  ASSERT_EQ(evaluate.wait(), 0) << evaluate.err();
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "test accuracy %.2f%%", 100.0 * summary.test_accuracy);
+  EXPECT_NE(evaluate.out().find(expected), std::string::npos) << evaluate.out();
+}
+
+}  // namespace
+}  // namespace hesplit::test
