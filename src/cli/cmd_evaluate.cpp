@@ -8,7 +8,9 @@
 #include "cli/training_session.hpp"
 #include "nn/server_head.hpp"
 #include "report/run_summary.hpp"
+#include "split/he_server.hpp"
 #include "split/local_head.hpp"
+#include "split/sealed_local_head.hpp"
 #include "split/session_server.hpp"
 #include "split/trainer.hpp"
 
@@ -20,7 +22,31 @@ struct EvaluateCommand {
   std::filesystem::path run;
   std::optional<std::filesystem::path> data;
   std::optional<std::filesystem::path> server_checkpoint;
+  std::optional<std::filesystem::path> sealed_layer;  // server_layer.hsck of a sealed run
 };
+
+// The server half: a sealed run's encrypted layer (evaluated through the encrypted forward pass
+// with the client's key) unless a plaintext checkpoint is asked for or was released.
+std::unique_ptr<split::HeadSession> server_half(const EvaluateCommand& cmd, std::size_t classes) {
+  const std::filesystem::path plain =
+      cmd.server_checkpoint.value_or(cmd.run / split::kServerCheckpoint);
+  const std::filesystem::path sealed = cmd.sealed_layer.value_or(cmd.run / split::kSealedLayerFile);
+  const std::filesystem::path key = cmd.run / kClientKeyFile;
+  if (!cmd.server_checkpoint && std::filesystem::exists(key) &&
+      (cmd.sealed_layer || !std::filesystem::exists(plain))) {
+    auto probe = split::HeClientCrypto::load(key, nn::kSplitFeatures, classes);
+    const split::SealedLayerState state = split::load_sealed_layer(sealed, probe.context());
+    std::cout << "evaluating through the encrypted forward pass (" << sealed.string() << ")\n";
+    return std::make_unique<split::SealedLocalHead>(
+        std::make_shared<const split::HeClientCrypto>(std::move(probe)), state);
+  }
+  nn::ServerHead server_head = nn::ServerHead::load(plain, 0.0);
+  if (server_head.classes() != static_cast<std::int64_t>(classes)) {
+    throw std::runtime_error(fmt::format("the dataset has {} classes, the checkpoint {}", classes,
+                                         server_head.classes()));
+  }
+  return std::make_unique<split::LocalHead>(std::move(server_head), std::nullopt);
+}
 
 void run_evaluate(const EvaluateCommand& cmd) {
   const report::RunSummary summary = report::read_summary_json(cmd.run);
@@ -28,15 +54,9 @@ void run_evaluate(const EvaluateCommand& cmd) {
   data_options.data = cmd.data ? *cmd.data : std::filesystem::path(summary.dataset);
   const LoadedDataset data = load_dataset(data_options);
   const nn::ClientFront front = nn::ClientFront::load(cmd.run / split::kClientCheckpoint, 0.0);
-  nn::ServerHead server_head = nn::ServerHead::load(
-      cmd.server_checkpoint ? *cmd.server_checkpoint : cmd.run / split::kServerCheckpoint, 0.0);
-  if (server_head.classes() != static_cast<std::int64_t>(data.classes)) {
-    throw std::runtime_error(fmt::format("{} has {} classes, the checkpoint {}", data.source,
-                                         data.classes, server_head.classes()));
-  }
-  split::LocalHead head(std::move(server_head), std::nullopt);
+  const std::unique_ptr<split::HeadSession> head = server_half(cmd, data.classes);
   const split::ConfusionMatrix confusion =
-      split::evaluate(front, head, data.dataset.test, data.classes, 1024);
+      split::evaluate(front, *head, data.dataset.test, data.classes, 1024);
 
   std::cout << fmt::format("run {} ({} mode), {} test beats of {}\n", cmd.run.string(),
                            summary.mode, confusion.total(), data.source);
@@ -67,6 +87,10 @@ void add_evaluate_command(CLI::App& app) {
   evaluate->add_option("--server-checkpoint", cmd->server_checkpoint,
                        "the server layer (default RUN_DIR/server_head.pt; `hesplit server` writes "
                        "it to its --out folder)");
+  evaluate->add_option("--sealed-layer", cmd->sealed_layer,
+                       "sealed runs: the server's encrypted layer (default "
+                       "RUN_DIR/server_layer.hsck), evaluated through the encrypted forward pass "
+                       "with RUN_DIR/client_secret.key");
   evaluate->callback([cmd] { run_evaluate(*cmd); });
 }
 
