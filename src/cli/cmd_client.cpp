@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/client_checkpoints.hpp"
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
@@ -20,6 +21,7 @@ struct ClientCommand {
   RunOptions run;
   std::string connect = "127.0.0.1:50051";
   NetworkFlags network;
+  CheckpointFlags checkpoints;
 };
 
 void run_client(const ClientCommand& cmd) {
@@ -36,6 +38,18 @@ void run_client(const ClientCommand& cmd) {
   const auto observer = make_progress_observer(cmd.run.exit_after_batches);
   const split::TrainOptions& t = cmd.run.train;
   const net::CpuAwake awake(cmd.run.busy_poll);
+  if (cmd.checkpoints.active()) {
+    // Before connecting: a resumed run must match the run it continues.
+    ClientCheckpoints checkpoints(run_dir, cmd.checkpoints, cmd.run, data, front, *observer);
+    net::ClientConnection connection(cmd.connect,
+                                     network_options(cmd.network, cmd.connect, net::Role::kClient));
+    const split::TrainingResult result =
+        train_plain_with_checkpoints(connection, cmd.run, data, front, checkpoints);
+    connection.close();
+    write_client_outputs(run_dir, cmd.run, data, result, front, nullptr);
+    print_result(result, run_dir);
+    return;
+  }
   net::ClientConnection connection(cmd.connect,
                                    network_options(cmd.network, cmd.connect, net::Role::kClient));
   const RemoteHead remote = make_remote_head(connection, cmd.run, data.classes, run_dir);
@@ -61,6 +75,7 @@ void add_client_command(CLI::App& app) {
   add_run_options(*client, cmd->run);
   add_he_options(*client, cmd->run);
   add_network_options(*client, cmd->network, net::Role::kClient);
+  add_checkpoint_options(*client, cmd->checkpoints);
   client->callback([cmd] { run_client(*cmd); });
 }
 

@@ -26,11 +26,13 @@ PlainRemoteHead::PlainRemoteHead(Transport& transport, const HeadParams& params)
                   {"features", std::to_string(params.features)},
                   {"classes", std::to_string(params.classes)},
                   {"batch_size", std::to_string(params.batch_size)}};
+  add_checkpoint_request(hello.fields, params.checkpoints);
   transport_.send(hello);
   const Message ack = expect(transport_, MessageKind::kHelloAck);
   if (ack.field("protocol") != kPlainProtocol) {
     throw TransportError("server answered Hello for protocol \"" + ack.field("protocol") + "\"");
   }
+  resumed_from_ = resumed_position(ack, params.checkpoints);
 }
 
 nn::FloatTensor PlainRemoteHead::exchange(Message request, MessageKind reply_kind,

@@ -2,8 +2,10 @@
 // The client side of the `plain` protocol (PROTOCOL.md): A in the clear to the server, Z back,
 // G to the server, dL/dA back. One round trip for the forward, one for the backward.
 #include <cstdint>
+#include <optional>
 
 #include "split/head_session.hpp"
+#include "split/session_checkpoints.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::split {
@@ -18,6 +20,7 @@ struct HeadParams {
   std::int64_t features = 256;
   std::int64_t classes = 5;
   std::size_t batch_size = 4;
+  CheckpointRequest checkpoints{};  // run id, interval, positions to resume from (issue 9)
 };
 
 class PlainRemoteHead final : public HeadSession {
@@ -30,6 +33,8 @@ class PlainRemoteHead final : public HeadSession {
   nn::FloatTensor infer(const nn::FloatTensor& activations) override;
   void finish(const std::map<std::string, std::string>& final_metrics) override;
   Traffic traffic() const override { return transport_.traffic(); }
+  // Where the session resumes (the server's choice among params.checkpoints.resume), if it does.
+  const std::optional<CheckpointPosition>& resumed_from() const { return resumed_from_; }
 
  private:
   // Sends `request`, receives the reply of kind `reply_kind` for the same epoch and batch, and
@@ -38,6 +43,7 @@ class PlainRemoteHead final : public HeadSession {
 
   Transport& transport_;
   HeadParams params_;
+  std::optional<CheckpointPosition> resumed_from_;
 };
 
 }  // namespace hesplit::split

@@ -4,7 +4,9 @@
 #include <optional>
 
 #include "nn/server_head.hpp"
+#include "report/atomic_file.hpp"
 #include "split/plain_client.hpp"
+#include "split/session_checkpoints.hpp"
 
 namespace hesplit::split {
 
@@ -41,19 +43,20 @@ class PlainServer {
         options_(options),
         head_(bounded_integer(hello, "features", 1, kMaxFeatures),
               bounded_integer(hello, "classes", 2, kMaxClasses), parse_seed(hello),
-              hello.number_field("server_lr")) {
+              hello.number_field("server_lr")),
+        checkpoints_(options.checkpoint_dir ? std::optional(*options.checkpoint_dir / "checkpoints")
+                                            : std::nullopt,
+                     hello, {"protocol", "seed", "server_lr", "features", "classes"}) {
     report_.protocol = kPlainProtocol;
+    if (const auto& from = checkpoints_.resume(); from && *from != kStartPosition) {
+      head_ = nn::ServerHead::load(checkpoints_.folder(*from) / kServerCheckpoint,
+                                   hello.number_field("server_lr"));
+      batches_before_ = from->global_batches;
+    }
   }
 
   SessionReport run() {
-    transport_.send(Message{MessageKind::kHelloAck,
-                            0,
-                            0,
-                            {{"protocol", kPlainProtocol},
-                             {"features", std::to_string(head_.features())},
-                             {"classes", std::to_string(head_.classes())}},
-                            {},
-                            {}});
+    transport_.send(Message{MessageKind::kHelloAck, 0, 0, ack_fields(), {}, {}});
     for (;;) {
       Message message = receive();
       switch (message.kind) {
@@ -75,6 +78,14 @@ class PlainServer {
   }
 
  private:
+  std::map<std::string, std::string> ack_fields() const {
+    std::map<std::string, std::string> fields{{"protocol", kPlainProtocol},
+                                              {"features", std::to_string(head_.features())},
+                                              {"classes", std::to_string(head_.classes())}};
+    if (checkpoints_.resume()) fields[kResumeFromField] = to_string(*checkpoints_.resume());
+    return fields;
+  }
+
   // The next message; a vanished client is reported with how far the session had come.
   Message receive() {
     try {
@@ -121,6 +132,13 @@ class PlainServer {
     transport_.send(reply_to(message, MessageKind::kInputGrads, head_.backward(g)));
     head_.step();  // after the reply: the client's backward pass overlaps with this update
     ++report_.training_batches;
+    checkpoints_.after_batch(message.epoch, message.batch,
+                             batches_before_ + report_.training_batches,
+                             [this](const std::filesystem::path& folder) {
+                               report::write_file_atomic_with(
+                                   folder / kServerCheckpoint,
+                                   [this](const std::filesystem::path& temp) { head_.save(temp); });
+                             });
     const BatchId done = *pending_;
     pending_.reset();
     if (options_.on_batch) options_.on_batch(done);
@@ -142,6 +160,8 @@ class PlainServer {
   Transport& transport_;
   const ServerOptions& options_;
   nn::ServerHead head_;
+  ServerCheckpoints checkpoints_;
+  std::uint64_t batches_before_ = 0;  // training batches of the run before a resumed session
   std::optional<BatchId> pending_;
   std::int64_t pending_rows_ = 0;
   std::uint32_t last_epoch_ = 0;

@@ -1,5 +1,6 @@
 #include "split/session_checkpoints.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <random>
 #include <sstream>
@@ -80,6 +81,34 @@ std::vector<CheckpointPosition> parse_positions(const std::string& text) {
   return out;
 }
 
+void add_checkpoint_request(std::map<std::string, std::string>& hello_fields,
+                            const CheckpointRequest& request) {
+  if (request.run_id.empty()) return;
+  hello_fields[kRunIdField] = request.run_id;
+  hello_fields[kCheckpointEveryField] = std::to_string(request.every);
+  if (!request.resume.empty()) hello_fields[kResumeField] = join_positions(request.resume);
+}
+
+std::optional<CheckpointPosition> resumed_position(const Message& ack,
+                                                   const CheckpointRequest& request) {
+  if (request.resume.empty()) return std::nullopt;
+  const auto it = ack.fields.find(kResumeFromField);
+  if (it == ack.fields.end()) {
+    throw TransportError("the server did not say where to resume (an older server?)");
+  }
+  CheckpointPosition chosen;
+  try {
+    chosen = parse_position(it->second);
+  } catch (const std::runtime_error& e) {
+    throw TransportError(std::string("hello-ack: ") + e.what());
+  }
+  if (std::find(request.resume.begin(), request.resume.end(), chosen) == request.resume.end()) {
+    throw TransportError("the server chose to resume from " + to_string(chosen) +
+                         ", which the client does not hold");
+  }
+  return chosen;
+}
+
 ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>& root,
                                      const Message& hello,
                                      const std::vector<std::string>& identity_keys) {
@@ -105,9 +134,14 @@ ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>&
   if (!wants_resume) return;
 
   const std::vector<CheckpointPosition> theirs = parse_positions(resume->second);
-  const std::vector<CheckpointPosition> ours = store_->available();
+  std::vector<CheckpointPosition> ours = store_->available();
+  ours.push_back(kStartPosition);                // always held: the Hello's seed rebuilds it
   for (const CheckpointPosition& mine : ours) {  // newest first
     if (std::find(theirs.begin(), theirs.end(), mine) == theirs.end()) continue;
+    if (mine == kStartPosition) {
+      resume_ = mine;  // the session starts afresh from the Hello, as a new one would
+      return;
+    }
     const CheckpointFields saved = store_->fields(mine);
     for (const auto& [key, value] : identity_) {
       const auto it = saved.find(key);

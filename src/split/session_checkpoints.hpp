@@ -22,6 +22,9 @@ inline constexpr const char* kCheckpointEveryField = "checkpoint_every";
 inline constexpr const char* kResumeField = "resume";
 inline constexpr const char* kResumeFromField = "resume_from";
 
+// The start of a run: held by both sides implicitly (the seed rebuilds it).
+inline constexpr CheckpointPosition kStartPosition{1, 0, 0};
+
 // A fresh run id: 32 hex digits (names a folder on the server, so only hex is accepted back).
 std::string new_run_id();
 // Throws TransportError unless `id` is 16..64 lower-case hex digits.
@@ -30,6 +33,21 @@ void check_run_id(const std::string& id);
 // Comma-separated positions, as in the "resume" field.
 std::string join_positions(const std::vector<CheckpointPosition>& positions);
 std::vector<CheckpointPosition> parse_positions(const std::string& text);
+
+// What a client asks for in its Hello.
+struct CheckpointRequest {
+  std::string run_id;                      // empty: no checkpoints, no resume
+  std::uint64_t every = 0;                 // checkpoint every N training batches (0: never)
+  std::vector<CheckpointPosition> resume;  // positions held, when resuming
+};
+
+// Adds the request's fields to a Hello.
+void add_checkpoint_request(std::map<std::string, std::string>& hello_fields,
+                            const CheckpointRequest& request);
+// The position the server chose (HelloAck "resume_from") when the client asked to resume;
+// throws TransportError when it is missing or not one the client offered.
+std::optional<CheckpointPosition> resumed_position(const Message& ack,
+                                                   const CheckpointRequest& request);
 
 // The server's side. Inactive (no checkpoints, no resume) without a checkpoint root or when the
 // Hello asks for neither.

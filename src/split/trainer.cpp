@@ -75,18 +75,28 @@ ConfusionMatrix evaluate(const nn::ClientFront& front, HeadSession& head, const 
 }
 
 TrainingResult train(nn::ClientFront& front, HeadSession& head, const ecg::BeatDataset& dataset,
-                     std::size_t classes, const TrainOptions& options, TrainingObserver& observer) {
+                     std::size_t classes, const TrainOptions& options, TrainingObserver& observer,
+                     const TrainingProgress* resume) {
   const ecg::BeatSet& train_set = dataset.train;
   const std::size_t batch_size = std::max<std::size_t>(options.batch_size, 1);
   std::size_t batches = (train_set.size() + batch_size - 1) / batch_size;
   if (options.max_batches > 0) batches = std::min(batches, options.max_batches);
 
   TrainingResult result;
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+  if (resume != nullptr) result.epochs = resume->finished;
+  std::uint64_t global_batches = resume != nullptr ? resume->global_batches : 0;
+  for (int epoch = resume != nullptr ? resume->epoch : 1; epoch <= options.epochs; ++epoch) {
     const Traffic traffic_before = head.traffic();
     const Clock::time_point start = Clock::now();
     EpochTally tally;
-    for (std::size_t b = 0; b < batches; ++b) {
+    std::size_t first_batch = 0;
+    TrainingProgress before;  // this epoch's share from before a resume
+    if (resume != nullptr && epoch == resume->epoch) {
+      before = *resume;
+      tally = {resume->loss_sum, static_cast<std::int64_t>(resume->correct), resume->samples};
+      first_batch = resume->next_batch;
+    }
+    for (std::size_t b = first_batch; b < batches; ++b) {
       const std::size_t begin = b * batch_size;
       const std::size_t count = std::min(batch_size, train_set.size() - begin);
       const BatchId id{static_cast<std::uint32_t>(epoch), b};
@@ -102,9 +112,18 @@ TrainingResult train(nn::ClientFront& front, HeadSession& head, const ecg::BeatD
       const double samples = static_cast<double>(tally.samples);
       observer.on_batch({epoch, options.epochs, b + 1, batches, tally.samples, seconds_since(start),
                          tally.loss_sum / samples, static_cast<double>(tally.correct) / samples});
+      const Traffic now = head.traffic();
+      observer.on_progress(
+          {epoch, b + 1, ++global_batches, tally.loss_sum, static_cast<std::size_t>(tally.correct),
+           tally.samples, before.seconds + seconds_since(start),
+           before.bytes_client_to_server + now.bytes_sent - traffic_before.bytes_sent,
+           before.bytes_server_to_client + now.bytes_received - traffic_before.bytes_received,
+           result.epochs});
     }
-    const double train_seconds = seconds_since(start);
-    const Traffic traffic_after = head.traffic();
+    const double train_seconds = before.seconds + seconds_since(start);
+    Traffic traffic_after = head.traffic();
+    traffic_after.bytes_sent += before.bytes_client_to_server;
+    traffic_after.bytes_received += before.bytes_server_to_client;
     const ConfusionMatrix confusion =
         evaluate(front, head, dataset.test, classes, options.eval_chunk);
 

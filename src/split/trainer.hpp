@@ -17,8 +17,12 @@ namespace hesplit::split {
 // ecg::DatasetError naming `source` otherwise.
 std::size_t checked_class_count(const ecg::BeatDataset& dataset, const std::string& source);
 
+// `resume` (a checkpoint's progress; the front must hold that checkpoint's state) continues a run
+// from there: the epoch's tally and the finished epochs are taken over, so the result equals an
+// uninterrupted run's.
 TrainingResult train(nn::ClientFront& front, HeadSession& head, const ecg::BeatDataset& dataset,
-                     std::size_t classes, const TrainOptions& options, TrainingObserver& observer);
+                     std::size_t classes, const TrainOptions& options, TrainingObserver& observer,
+                     const TrainingProgress* resume = nullptr);
 
 // Test-set evaluation through the same path the training uses (chunks of `chunk` beats).
 ConfusionMatrix evaluate(const nn::ClientFront& front, HeadSession& head, const ecg::BeatSet& set,

@@ -1,0 +1,300 @@
+// Faults in a real two-process run (issue 9): `kill -9` of the client, then separately of the
+// server, at a random batch; a stalled peer (SIGSTOP) timing out. In every case the surviving side
+// ends with a clear message and keeps its checkpoints, and `--resume` on both sides finishes the
+// run with exactly the metrics, and the same model files, as an uninterrupted run with that seed.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "beat_fixture.hpp"
+#include "report/run_summary.hpp"
+#include "split/checkpoint_store.hpp"
+#include "test_data.hpp"
+
+extern char** environ;
+
+namespace hesplit::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A child process running the build's hesplit, stdout/stderr in files.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const fs::path& log_stem)
+      : out_(log_stem.string() + ".out"), err_(log_stem.string() + ".err") {
+    std::vector<std::string> storage{HESPLIT_EXECUTABLE};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + storage[0]);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  void signal(int sig) const { kill(pid_, sig); }
+  bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return false;
+    }
+    return true;
+  }
+  // Exit status (or 128 + signal number).
+  int wait(std::chrono::seconds limit = 180s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (running()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "process did not end in time; stderr: " << err();
+        return -1;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return code_;
+  }
+  std::string out() const { return slurp(out_); }
+  std::string err() const { return slurp(err_); }
+
+ private:
+  std::string out_, err_;
+  pid_t pid_ = -1;
+  int code_ = -1;
+};
+
+std::string address_of(Child& server) {
+  const std::string marker = "listening on ";
+  for (int i = 0; i < 1000; ++i) {
+    const std::string out = server.out();
+    if (const auto at = out.find(marker);
+        at != std::string::npos && out.find('\n', at) != std::string::npos) {
+      return out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  ADD_FAILURE() << "server did not start: " << server.err();
+  return "";
+}
+
+constexpr int kEpochs = 5;
+constexpr int kEvery = 7;  // checkpoint interval in batches (not a divisor of the epoch's 120)
+
+class Resume : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(scratch_dir("resume_kill_" + std::to_string(::getpid())));
+    // 480 training beats at batch 4: 120 batches per epoch, 600 in the run.
+    ecg::write_beat_dataset(*dir_ / "fixture.h5", synthetic_dataset(480, 64));
+    run_pair("reference", {}, {});
+    const report::RunSummary reference = report::read_summary_json(*dir_ / "reference" / "client");
+    for (const auto& epoch : reference.epochs) training_seconds_ += epoch.seconds;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static fs::path dir() { return *dir_; }
+  static std::vector<std::string> server_args(const std::string& run) {
+    return {"server",        "--listen", "127.0.0.1:0", "--out", (dir() / run / "server").string(),
+            "--no-busy-poll"};
+  }
+  static std::vector<std::string> client_args(const std::string& run, const std::string& address,
+                                              int seed = 5) {
+    // clang-format off
+    return {"client", "--mode", "plain", "--connect", address, "--data",
+            (dir() / "fixture.h5").string(), "--epochs", std::to_string(kEpochs), "--batch", "4",
+            "--seed", std::to_string(seed), "--checkpoint-every", std::to_string(kEvery), "--out",
+            (dir() / run / "client").string(), "--no-busy-poll"};
+    // clang-format on
+  }
+  static std::vector<std::string> plus(std::vector<std::string> args,
+                                       const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+  // An uninterrupted (or resumed) pair of processes; both must succeed.
+  static void run_pair(const std::string& run, const std::vector<std::string>& server_extra,
+                       const std::vector<std::string>& client_extra) {
+    Child server(plus(server_args(run), server_extra), dir() / (run + "-server"));
+    const std::string address = address_of(server);
+    Child client(plus(client_args(run, address), client_extra), dir() / (run + "-client"));
+    ASSERT_EQ(client.wait(), 0) << client.err();
+    ASSERT_EQ(server.wait(), 0) << server.err();
+  }
+
+  // Waits until the client's run has at least one checkpoint, then `delay`.
+  static void wait_for_first_checkpoint(const std::string& run, Child& client) {
+    const fs::path root = dir() / run / "client" / "checkpoints";
+    for (int i = 0; i < 3000 && client.running(); ++i) {
+      if (!split::CheckpointStore(root).available().empty()) return;
+      std::this_thread::sleep_for(5ms);
+    }
+    FAIL() << "no client checkpoint appeared; stderr: " << client.err();
+  }
+
+  static std::chrono::microseconds random_delay() {
+    // Uniform over the first half of the reference run's training time (evaluations between
+    // epochs add to the margin), so the kill lands at a random batch of a running session.
+    std::random_device device;
+    std::uniform_int_distribution<int> pick(0, static_cast<int>(training_seconds_ * 0.5e6));
+    const std::chrono::microseconds delay(pick(device));
+    std::cerr << "[ killing after " << delay.count() << " us ]" << std::endl;
+    return delay;
+  }
+
+  static void expect_same_run(const std::string& run) {
+    const report::RunSummary want = report::read_summary_json(dir() / "reference" / "client");
+    const report::RunSummary got = report::read_summary_json(dir() / run / "client");
+    ASSERT_EQ(got.epochs.size(), want.epochs.size());
+    for (std::size_t e = 0; e < want.epochs.size(); ++e) {
+      SCOPED_TRACE("epoch " + std::to_string(e + 1));
+      EXPECT_EQ(got.epochs[e].train_loss, want.epochs[e].train_loss);
+      EXPECT_EQ(got.epochs[e].train_accuracy, want.epochs[e].train_accuracy);
+      EXPECT_EQ(got.epochs[e].test_accuracy, want.epochs[e].test_accuracy);
+      EXPECT_EQ(got.epochs[e].batches, want.epochs[e].batches);
+      EXPECT_EQ(got.epochs[e].samples, want.epochs[e].samples);
+      EXPECT_EQ(got.epochs[e].bytes_client_to_server, want.epochs[e].bytes_client_to_server);
+      EXPECT_EQ(got.epochs[e].bytes_server_to_client, want.epochs[e].bytes_server_to_client);
+    }
+    EXPECT_EQ(got.test_accuracy, want.test_accuracy);
+    EXPECT_EQ(got.confusion_matrix, want.confusion_matrix);
+    // The model itself: both halves byte for byte.
+    EXPECT_EQ(slurp(dir() / run / "client" / "client_front.pt"),
+              slurp(dir() / "reference" / "client" / "client_front.pt"));
+    EXPECT_EQ(slurp(dir() / run / "server" / "server_head.pt"),
+              slurp(dir() / "reference" / "server" / "server_head.pt"));
+  }
+
+ private:
+  static inline fs::path* dir_ = nullptr;
+  static inline double training_seconds_ = 0;
+};
+
+TEST_F(Resume, ClientKilledAtARandomBatchResumesToTheSameResult) {
+  const std::string run = "kill-client";
+  {
+    Child server(server_args(run), dir() / (run + "-server"));
+    const std::string address = address_of(server);
+    Child client(client_args(run, address), dir() / (run + "-client"));
+    wait_for_first_checkpoint(run, client);
+    std::this_thread::sleep_for(random_delay());
+    client.signal(SIGKILL);
+    EXPECT_EQ(client.wait(), 128 + SIGKILL);
+    EXPECT_NE(server.wait(), 0);
+    EXPECT_NE(server.err().find("client disconnected before the end of the session"),
+              std::string::npos)
+        << server.err();
+  }
+  ASSERT_FALSE(fs::exists(dir() / run / "client" / "summary.json")) << "killed too late";
+  // Both sides kept checkpoints.
+  EXPECT_FALSE(split::CheckpointStore(dir() / run / "client" / "checkpoints").available().empty());
+  run_pair(run, {}, {"--resume"});
+  expect_same_run(run);
+}
+
+TEST_F(Resume, ServerKilledAtARandomBatchResumesToTheSameResult) {
+  const std::string run = "kill-server";
+  {
+    Child server(server_args(run), dir() / (run + "-server"));
+    const std::string address = address_of(server);
+    Child client(client_args(run, address), dir() / (run + "-client"));
+    wait_for_first_checkpoint(run, client);
+    std::this_thread::sleep_for(random_delay());
+    server.signal(SIGKILL);
+    EXPECT_EQ(server.wait(), 128 + SIGKILL);
+    EXPECT_NE(client.wait(), 0);
+    EXPECT_NE(client.err().find("disconnected"), std::string::npos) << client.err();
+  }
+  ASSERT_FALSE(fs::exists(dir() / run / "client" / "summary.json")) << "killed too late";
+  run_pair(run, {}, {"--resume"});
+  expect_same_run(run);
+}
+
+TEST_F(Resume, AStalledServerTimesOutAndTheClientKeepsItsCheckpoints) {
+  const std::string run = "stall-server";
+  {
+    Child server(server_args(run), dir() / (run + "-server"));
+    const std::string address = address_of(server);
+    Child client(plus(client_args(run, address), {"--message-timeout", "1"}),
+                 dir() / (run + "-client"));
+    wait_for_first_checkpoint(run, client);
+    server.signal(SIGSTOP);
+    const auto stopped = std::chrono::steady_clock::now();
+    EXPECT_NE(client.wait(), 0);
+    const double waited =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count();
+    EXPECT_GE(waited, 0.9);
+    EXPECT_LT(waited, 30.0);
+    EXPECT_NE(client.err().find("sent nothing for 1000 ms; session cancelled"), std::string::npos)
+        << client.err();
+    server.signal(SIGKILL);
+  }
+  EXPECT_FALSE(split::CheckpointStore(dir() / run / "client" / "checkpoints").available().empty());
+  run_pair(run, {}, {"--resume"});
+  expect_same_run(run);
+}
+
+TEST_F(Resume, AStalledClientTimesOutAndTheServerKeepsItsCheckpoints) {
+  const std::string run = "stall-client";
+  {
+    Child server(plus(server_args(run), {"--message-timeout", "1"}), dir() / (run + "-server"));
+    const std::string address = address_of(server);
+    Child client(client_args(run, address), dir() / (run + "-client"));
+    wait_for_first_checkpoint(run, client);
+    client.signal(SIGSTOP);
+    EXPECT_NE(server.wait(), 0);
+    EXPECT_NE(server.err().find("sent nothing for 1000 ms; session cancelled"), std::string::npos)
+        << server.err();
+    client.signal(SIGKILL);
+  }
+  run_pair(run, {}, {"--resume"});
+  expect_same_run(run);
+}
+
+TEST_F(Resume, ResumingWithDifferentSettingsIsRefusedNamingBoth) {
+  const std::string run = "kill-then-change";
+  {
+    Child server(server_args(run), dir() / (run + "-server"));
+    const std::string address = address_of(server);
+    Child client(client_args(run, address), dir() / (run + "-client"));
+    wait_for_first_checkpoint(run, client);
+    client.signal(SIGKILL);
+    client.wait();
+    server.wait();
+  }
+  Child client(plus(client_args(run, "127.0.0.1:1", 6), {"--resume"}), dir() / (run + "-client2"));
+  EXPECT_NE(client.wait(), 0);
+  EXPECT_NE(client.err().find("was made with seed = 5, this command asks for seed = 6"),
+            std::string::npos)
+      << client.err();
+}
+
+}  // namespace
+}  // namespace hesplit::test
