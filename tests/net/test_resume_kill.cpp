@@ -147,6 +147,11 @@ class Resume : public ::testing::Test {
     Child client(plus(client_args(run, address), client_extra), dir() / (run + "-client"));
     ASSERT_EQ(client.wait(), 0) << client.err();
     ASSERT_EQ(server.wait(), 0) << server.err();
+    // For the record: where the resumed run picked up.
+    const std::string err = client.err();
+    if (const auto at = err.find("resuming from"); at != std::string::npos) {
+      std::cerr << "[ " << err.substr(at, err.find('\n', at) - at) << " ]" << std::endl;
+    }
   }
 
   // Waits until the client's run has at least one checkpoint, then `delay`.
@@ -157,6 +162,23 @@ class Resume : public ::testing::Test {
       std::this_thread::sleep_for(5ms);
     }
     FAIL() << "no client checkpoint appeared; stderr: " << client.err();
+  }
+
+  // Prints the newest checkpoint each side holds after a kill.
+  static void report_checkpoints(const std::string& run) {
+    auto newest = [](const fs::path& root) -> std::string {
+      if (!fs::exists(root)) return "none";
+      const auto held = split::CheckpointStore(root).available();
+      return held.empty() ? "none" : split::to_string(held.front());
+    };
+    std::string server = "none";
+    const fs::path server_root = dir() / run / "server" / "checkpoints";
+    if (fs::exists(server_root)) {
+      for (const auto& entry : fs::directory_iterator(server_root)) server = newest(entry.path());
+    }
+    std::cerr << "[ killed; newest checkpoint: client "
+              << newest(dir() / run / "client" / "checkpoints") << ", server " << server << " ]"
+              << std::endl;
   }
 
   static std::chrono::microseconds random_delay() {
@@ -207,6 +229,7 @@ TEST_F(Resume, ClientKilledAtARandomBatchResumesToTheSameResult) {
     std::this_thread::sleep_for(random_delay());
     client.signal(SIGKILL);
     EXPECT_EQ(client.wait(), 128 + SIGKILL);
+    report_checkpoints(run);
     EXPECT_NE(server.wait(), 0);
     EXPECT_NE(server.err().find("client disconnected before the end of the session"),
               std::string::npos)
@@ -229,6 +252,7 @@ TEST_F(Resume, ServerKilledAtARandomBatchResumesToTheSameResult) {
     std::this_thread::sleep_for(random_delay());
     server.signal(SIGKILL);
     EXPECT_EQ(server.wait(), 128 + SIGKILL);
+    report_checkpoints(run);
     EXPECT_NE(client.wait(), 0);
     EXPECT_NE(client.err().find("disconnected"), std::string::npos) << client.err();
   }
