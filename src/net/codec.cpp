@@ -81,7 +81,8 @@ split::Message decode(const wire::Envelope& envelope) {
                                     std::to_string(elements) + " floats");
     }
     tensor.data.resize(elements);
-    std::memcpy(tensor.data.data(), in.data().data(), in.data().size());
+    // An empty tensor (a zero dimension) has no storage: memcpy's pointers must not be null.
+    if (elements > 0) std::memcpy(tensor.data.data(), in.data().data(), in.data().size());
     message.tensors.push_back(std::move(tensor));
   }
   for (const wire::Blob& blob : envelope.blobs())

@@ -60,3 +60,17 @@ TEST(Codec, MalformedEnvelopesAreRejected) {
 
 }  // namespace
 }  // namespace hesplit::net::detail
+
+namespace hesplit::net::detail {
+namespace {
+
+// A tensor with a zero dimension has no bytes; decoding it must not hand memcpy a null pointer
+// (found by the protocol_message fuzz target; UBSan in scripts/sanitize checks this test).
+TEST(Codec, EmptyTensorRoundTrips) {
+  const split::Message empty{split::MessageKind::kLogits,   1, 2, {},
+                             {nn::FloatTensor{{0, 5}, {}}}, {}};
+  EXPECT_EQ(decode(encode(empty)), empty);
+}
+
+}  // namespace
+}  // namespace hesplit::net::detail
