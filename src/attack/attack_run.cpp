@@ -9,6 +9,7 @@
 
 #include "attack/attack_results.hpp"
 #include "attack/client_replay.hpp"
+#include "attack/decryption_oracle.hpp"
 #include "attack/refresh_recovery.hpp"
 #include "attack/session_view.hpp"
 #include "ecg/beat_dataset.hpp"
@@ -106,6 +107,35 @@ std::optional<json> run_refresh_recovery(const AttackOptions& options, const Ses
               {"method",
                "A_hat = pinv(G^T) (W - W') / eta: (G G^T)^-1 G dL/dW for batch <= 4, the "
                "projection onto G's row space beyond; truth from a replay of the client"}};
+}
+
+std::optional<json> run_decryption_oracle(const AttackOptions& options, const SessionView& view,
+                                          const ecg::BeatSet& train) {
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < view.batches.size() && i < options.refresh_batches; ++i) {
+    if (view.batches[i].oracle_return) last = i + 1;
+  }
+  if (last == 0) return std::nullopt;
+  const auto seed = static_cast<std::uint64_t>(hello_number(view, "seed"));
+  const std::vector<nn::FloatTensor> truth =
+      replay_client_activations(view, train, seed, options.client_lr, last);
+  std::vector<OracleBatch> batches;
+  for (std::size_t i = 0; i < last; ++i) {
+    const ViewBatch& b = view.batches[i];
+    if (b.oracle_return && b.oracle_samples)
+      batches.push_back({*b.oracle_samples, *b.oracle_return, truth[i]});
+  }
+  const DecryptionOracle r = decryption_oracle(batches);
+  return json{{"mode", view.protocol},
+              {"batch_size", view.batch_size},
+              {"relative_error", r.median_relative_error},
+              {"max_relative_error", r.max_relative_error},
+              {"batches", r.batches},
+              {"samples_per_batch", 4},
+              {"method",
+               "server --adversary decryption-oracle: the client's own Enc(A) in place of "
+               "Enc(W' + M); relative_error: median over batches of |A_hat - A| / |A| over "
+               "the 4 samples returned per refresh"}};
 }
 
 struct Gathered {
@@ -333,10 +363,15 @@ json run_attacks(const AttackOptions& options) {
                 : not_available(mode, mode == "sealed"
                                           ? "no refresh in sealed (W0 + Enc(Delta)): " + cipher_only
                                           : "no W' - W recorded in this view");
-    j["decryption_oracle"] = not_available(
-        mode, mode == "sealed" ? "no channel: the client never returns a decryption (test "
-                                 "AttackSealed.EveryAttackHasNoInputAndNoDecryptionLeavesTheClient)"
-                               : "this view was not recorded with the deviating server");
+    const std::optional<json> oracle = run_decryption_oracle(options, view, data.train);
+    if (oracle)
+      j["decryption_oracle"] = *oracle;
+    else
+      j["decryption_oracle"] = not_available(
+          mode, mode == "sealed"
+                    ? "no channel: the client never returns a decryption (test "
+                      "AttackSealed.EveryAttackHasNoInputAndNoDecryptionLeavesTheClient)"
+                    : "this view was not recorded with the deviating server");
   }
   report::write_file_atomic(options.out_dir / "report.json", j.dump(2) + "\n");
   report::write_file_atomic(options.out_dir / "report.html", privacy_report_html(results));

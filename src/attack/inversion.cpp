@@ -70,7 +70,10 @@ Inversion invert_activations(const LabelledBeats& aux, const LabelledBeats& targ
   const torch::Tensor ay = as_matrix(aux.beats, aux.size());
   // Standardise inputs with the auxiliary statistics (the server's own data).
   const torch::Tensor mean = ax.mean(0, true);
-  const torch::Tensor sd = ax.std(0, true, true).clamp_min(1e-6);
+  // Features nearly constant on the auxiliary beats get a floor on their scale: otherwise a
+  // small shift in the client's maps (other patients) is blown up into a wild reconstruction.
+  const torch::Tensor raw_sd = ax.std(0, true, true);
+  const torch::Tensor sd = raw_sd.clamp_min(0.1 * raw_sd.mean().item<double>() + 1e-6);
   InverseNet net(ax.size(1), std::int64_t(beat_length));
   Inversion out;
   out.aux_samples = aux.size();

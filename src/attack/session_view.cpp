@@ -38,6 +38,10 @@ class ViewBuilder {
         view_.batches[*last_grads_].weight_step =
             m.tensors.front();  // the refresh of the last training batch
       }
+      if (record.name == "oracle_samples" && last_grads_ && m.tensors.size() == 1) {
+        view_.batches[*last_grads_].oracle_samples = m.tensors.front();
+        pending_oracle_ = last_grads_;
+      }
       return;
     }
     if (record.origin == split::ViewOrigin::kSent) {
@@ -49,6 +53,12 @@ class ViewBuilder {
     }
     if (record.origin != split::ViewOrigin::kReceived) return;
     ++view_.messages_received;
+    // The client returns the decrypted "W' + M" with its next message.
+    if (pending_oracle_ && m.tensors.size() == 1 && m.tensors[0].shape.size() == 2 &&
+        std::size_t(m.tensors[0].shape[0]) == view_.classes) {
+      view_.batches[*pending_oracle_].oracle_return = m.tensors[0];
+      pending_oracle_.reset();
+    }
     for (const auto& t : m.tensors) view_.clear_values_received += t.data.size();
     for (const auto& b : m.blobs) {
       view_.ciphertext_bytes_received += b.bytes.size();
@@ -70,8 +80,10 @@ class ViewBuilder {
   ViewBatch& batch_of(const split::Message& m) {
     if (view_.batches.empty() || view_.batches.back().epoch != m.epoch ||
         view_.batches.back().batch != m.batch) {
-      view_.batches.push_back(
-          {m.epoch, m.batch, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+      ViewBatch batch;
+      batch.epoch = m.epoch;
+      batch.batch = m.batch;
+      view_.batches.push_back(std::move(batch));
     }
     view_.last_epoch = std::max(view_.last_epoch, m.epoch);
     return view_.batches.back();
@@ -98,7 +110,8 @@ class ViewBuilder {
   SessionView& view_;
   std::uint32_t wanted_;
   std::uint32_t kept_epoch_ = 0;
-  std::optional<std::size_t> last_grads_;  // index in view_.batches of the last batch with G
+  std::optional<std::size_t> last_grads_;
+  std::optional<std::size_t> pending_oracle_;  // index in view_.batches of the last batch with G
 };
 
 }  // namespace

@@ -22,6 +22,10 @@ struct ViewBatch {
   // truth) and W' - W of this batch's refresh, which the server computed.
   std::optional<nn::FloatTensor> input_grads;
   std::optional<nn::FloatTensor> weight_step;
+  // --adversary decryption-oracle: the samples whose Enc(A) the server sent in place of the
+  // refresh, and the "W' + M" the client returned for them.
+  std::optional<nn::FloatTensor> oracle_samples;
+  std::optional<nn::FloatTensor> oracle_return;
 };
 
 struct SessionView {

@@ -28,6 +28,7 @@ struct ServerCommand {
   bool busy_poll = true;
   NetworkFlags network;
   std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
+  std::string adversary;                             // --adversary (privacy evaluation)
 };
 
 void run_server(const ServerCommand& cmd) {
@@ -39,6 +40,7 @@ void run_server(const ServerCommand& cmd) {
   options.checkpoint_dir = cmd.out;
   options.torch_threads = cmd.threads;
   options.record_dir = cmd.record_view;
+  options.adversary = cmd.adversary;
   std::atomic<std::size_t> batches = 0;
   if (cmd.exit_after_batches > 0) {
     options.on_batch = [&batches, limit = cmd.exit_after_batches](const split::BatchId&) {
@@ -103,6 +105,11 @@ void add_server_command(CLI::App& app) {
   server->add_flag("--busy-poll,!--no-busy-poll", cmd->busy_poll,
                    "keep one CPU awake (idle-priority spin) so network hops do not wait for a "
                    "sleeping CPU (default: on)");
+  server
+      ->add_option("--adversary", cmd->adversary,
+                   "privacy evaluation only: decryption-oracle makes a paper server send the "
+                   "client's own Enc(A) in place of the refresh (docs/privacy.md)")
+      ->check(CLI::IsMember({"decryption-oracle"}));
   server->add_option("--record-server-view", cmd->record_view,
                      "save everything the server received, sent and computed, one file per "
                      "session in DIR (input of `hesplit attack`)");

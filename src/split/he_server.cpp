@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <complex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -386,6 +387,10 @@ class PaperServer final : public HeServerBase {
                            " lacks the refreshed W' + M [" + std::to_string(classes_) + ", " +
                            std::to_string(features_) + "]");
     }
+    if (options_.adversary == "decryption-oracle") {
+      mask_.clear();  // what came back is the client's A, not W' + M: keep W
+      return;
+    }
     const std::vector<float>& masked = message.tensors[0].data;
     // --record-server-view: W' - W, which the server knows exactly (docs/privacy.md).
     nn::FloatTensor step{{classes_, features_}, std::vector<float>(w_.size())};
@@ -417,6 +422,7 @@ class PaperServer final : public HeServerBase {
     const std::vector<ckks::Ciphertext> z = logits(layer(), a, shifted_, count);
     pending_ = BatchId{message.epoch, message.batch};
     pending_rows_ = rows_of(message);
+    if (options_.adversary == "decryption-oracle") oracle_a_ = a;
     Message reply{MessageKind::kLogits,  message.epoch, message.batch, {}, {},
                   save_all(context(), z)};
     add_counts(reply, count);
@@ -486,6 +492,7 @@ class PaperServer final : public HeServerBase {
       evaluator_.mod_switch_to_inplace(r, 0);  // the lowest level the client needs
       refresh.push_back(std::move(r));
     }
+    if (options_.adversary == "decryption-oracle") refresh = oracle_refresh(message, rows);
     Message reply{MessageKind::kInputGrads,    message.epoch, message.batch, {}, {std::move(da)},
                   save_all(context(), refresh)};
     add_counts(reply, count);
@@ -515,7 +522,41 @@ class PaperServer final : public HeServerBase {
     nn::ServerHead::from_parameters(w, b, eta_).save(*options_.checkpoint_dir / kServerCheckpoint);
   }
 
-  packing::SplitClientCodec codec_;  // slot arithmetic only (no key)
+  // --adversary decryption-oracle (docs/privacy.md): four ciphertexts made from the client's own
+  // Enc(A) in place of the refresh. The client unpacks diagonal t at block position p into entry
+  // (row(p), p + t) of "W' + M", so a ciphertext whose block 0 holds sample k in its real part
+  // comes back as the whole of a_k. Sample k sits in block (k mod per) / 2 (rotations by multiples
+  // of 512, keys the packing has), imaginary part for odd k (times -i: an exact monomial).
+  std::vector<ckks::Ciphertext> oracle_refresh(const Message& message, std::size_t rows) {
+    const std::size_t per = layout_.samples_per_ciphertext();
+    const std::size_t first = 4 * (message.batch % ((rows + 3) / 4));
+    nn::FloatTensor samples{{static_cast<std::int64_t>(packing::SplitLayout::kShifts)}, {}};
+    std::vector<ckks::Ciphertext> out;
+    for (std::size_t t = 0; t < packing::SplitLayout::kShifts; ++t) {
+      const std::size_t k = std::min(first + t, rows - 1);
+      samples.data.push_back(static_cast<float>(k));
+      ckks::Ciphertext x = oracle_a_.at(k / per);
+      const std::size_t block = (k % per) / 2;
+      for (std::size_t bit = 0; (block >> bit) != 0; ++bit) {
+        if (((block >> bit) & 1U) != 0) {
+          x = evaluator_.rotate(x, static_cast<int>(layout_.block_size() << bit), keys_.galois);
+        }
+      }
+      if (k % 2 == 1) {
+        const std::vector<std::complex<double>> minus_i(layout_.slot_count(), {0.0, -1.0});
+        evaluator_.multiply_plain_inplace(x, encoder_.encode(minus_i, 1.0, x.level));
+      }
+      evaluator_.mod_switch_to_inplace(x, 0);
+      out.push_back(std::move(x));
+    }
+    if (options_.recorder != nullptr) {
+      options_.recorder->computed("oracle_samples", message.epoch, message.batch, samples);
+    }
+    return out;
+  }
+
+  std::vector<ckks::Ciphertext> oracle_a_;  // the client's Enc(A) of the pending batch
+  packing::SplitClientCodec codec_;         // slot arithmetic only (no key)
   std::vector<double> w_;
   std::vector<double> b_;
   std::vector<double> mask_;  // M of the pending refresh (empty: none pending)

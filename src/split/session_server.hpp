@@ -29,6 +29,9 @@ struct ServerOptions {
   // Set by serve_session while recording (not owned): protocols add the values they compute but
   // never send (masks, refreshed weights) with recorder->computed(...).
   ServerViewWriter* recorder = nullptr;
+  // A deviating server for the privacy evaluation (docs/privacy.md): "decryption-oracle" makes
+  // the paper server send the client's own Enc(A) in place of Enc(W' + M). Empty: honest.
+  std::string adversary;
 };
 
 struct SessionReport {

@@ -26,24 +26,26 @@ namespace {
 
 constexpr std::size_t kBatch = 4;
 
-ecg::BeatDataset recorded_he_session(const std::string& protocol,
-                                     const std::filesystem::path& dir) {
+ecg::BeatDataset recorded_he_session(const std::string& protocol, const std::filesystem::path& dir,
+                                     std::size_t batch = kBatch,
+                                     const std::string& adversary = "") {
   const ecg::BeatDataset data = test::synthetic_dataset(40, 16);
   ecg::write_beat_dataset(dir / "data.h5", data);
   test::MemoryLink link;
   split::ServerOptions server_options;
   server_options.record_dir = dir / "server-view";
+  server_options.adversary = adversary;
   std::thread server([&] { split::serve_session(link.server, server_options); });
   nn::ClientFront front(0, 1e-3);
   {
     split::HeadParams params;
     params.classes = 5;
-    params.batch_size = kBatch;
+    params.batch_size = batch;
     split::HeRemoteHead head(link.client, params, protocol, split::HeSessionOptions{},
                              std::make_shared<split::HeClientCrypto>("sealed-8192", 256, 5));
     split::TrainOptions options;
     options.epochs = 1;
-    options.batch_size = kBatch;
+    options.batch_size = batch;
     split::TrainingObserver quiet;
     split::train(front, head, data, 5, options, quiet);
   }
@@ -83,6 +85,26 @@ TEST(AttackPaper, EveryLabelIsReadFromTheClearLogitGradients) {
   // ground-truth replay or a wrong solve would give errors of order 1.
   EXPECT_LT(r["median_relative_error"].get<double>(), 1e-3);
   EXPECT_GT(r["median_pearson"].get<double>(), 0.999);
+}
+
+// A deviating paper server sends the client's own Enc(A) back in place of Enc(W' + M); the client,
+// following the protocol, decrypts it and returns A in the clear.
+TEST(AttackPaper, DecryptionOracleRecoversAAtBatch4And16) {
+  for (const std::size_t batch : {std::size_t{4}, std::size_t{16}}) {
+    const auto dir = test::scratch_dir("attack-paper-oracle-" + std::to_string(batch));
+    recorded_he_session(split::kPaperProtocol, dir, batch, "decryption-oracle");
+    AttackOptions options;
+    options.run_dir = dir;
+    options.data = dir / "data.h5";
+    options.out_dir = dir / "report";
+    const nlohmann::json j = run_attacks(options);
+    const nlohmann::json& r = j["decryption_oracle"];
+    std::printf("decryption oracle at batch %zu: %s\n", batch, r.dump().c_str());
+    ASSERT_TRUE(r.contains("batches")) << r.dump();
+    EXPECT_EQ(r["batches"].get<std::size_t>(), (40 + batch - 1) / batch);
+    EXPECT_EQ(r["batch_size"].get<std::size_t>(), batch);
+    EXPECT_LE(r["max_relative_error"].get<double>(), 1e-3);
+  }
 }
 
 TEST(AttackSealed, EveryAttackHasNoInputAndNoDecryptionLeavesTheClient) {

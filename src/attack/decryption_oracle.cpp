@@ -1,0 +1,60 @@
+#include "attack/decryption_oracle.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "attack/dcor_dtw.hpp"
+#include "packing/layout.hpp"
+
+namespace hesplit::attack {
+
+std::vector<std::vector<double>> decode_oracle_return(const nn::FloatTensor& returned) {
+  if (returned.shape.size() != 2) throw std::invalid_argument("oracle: not a matrix");
+  const auto classes = std::size_t(returned.shape[0]);
+  const auto d = std::size_t(returned.shape[1]);
+  const packing::SplitLayout layout(2 * d, d, classes);  // one block: positions 0 .. 2d-1
+  std::vector<std::vector<double>> samples(packing::SplitLayout::kShifts,
+                                           std::vector<double>(d, 0.0));
+  for (std::size_t t = 0; t < packing::SplitLayout::kShifts; ++t) {
+    std::vector<int> count(d, 0);
+    for (std::size_t p = 0; p < layout.block_size(); ++p) {
+      const int row = layout.row_at(p);
+      if (row < 0) continue;
+      // Diagonal t's position p went to entry (row, p + t) and held feature p mod d of the sample.
+      samples[t][p % d] += returned.data[std::size_t(row) * d + layout.feature_at(p, t)];
+      ++count[p % d];
+    }
+    for (std::size_t j = 0; j < d; ++j) samples[t][j] /= std::max(count[j], 1);
+  }
+  return samples;
+}
+
+DecryptionOracle decryption_oracle(const std::vector<OracleBatch>& batches) {
+  DecryptionOracle out;
+  for (const OracleBatch& b : batches) {
+    const auto recovered = decode_oracle_return(b.returned);
+    const std::size_t d = recovered.front().size();
+    double err = 0, norm = 0;
+    for (std::size_t t = 0; t < recovered.size() && t < b.samples.data.size(); ++t) {
+      const auto k = std::size_t(b.samples.data[t]);
+      if ((k + 1) * d > b.true_activations.data.size())
+        throw std::invalid_argument("oracle: sample index");
+      for (std::size_t j = 0; j < d; ++j) {
+        const double truth = b.true_activations.data[k * d + j];
+        err += (recovered[t][j] - truth) * (recovered[t][j] - truth);
+        norm += truth * truth;
+      }
+    }
+    out.relative_errors.push_back(std::sqrt(err / norm));
+  }
+  out.batches = out.relative_errors.size();
+  out.median_relative_error = median(out.relative_errors);
+  out.max_relative_error =
+      out.relative_errors.empty()
+          ? std::nan("")
+          : *std::max_element(out.relative_errors.begin(), out.relative_errors.end());
+  return out;
+}
+
+}  // namespace hesplit::attack
