@@ -14,6 +14,7 @@ namespace hesplit::attack {
 namespace {
 
 constexpr double kLeft = 58, kRight = 14, kTop = 44, kBottom = 42;
+constexpr std::size_t kMaxPoints = 500;
 
 struct Range {
   double low, high;
@@ -81,7 +82,11 @@ std::string xy_plot_svg(const XyPlot& plot) {
   double legend_x = kLeft;
   for (const XySeries& s : plot.series) {
     std::string points;
-    for (std::size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+    const std::size_t n = std::min(s.x.size(), s.y.size());
+    // At most ~kMaxPoints vertices per line (a ROC over 500,000 gradients has as many points):
+    // every stride-th point plus the last; the page stays small and the curve looks the same.
+    const std::size_t stride = std::max<std::size_t>(1, n / kMaxPoints);
+    for (std::size_t i = 0; i < n; i = (i + stride < n || i + 1 == n) ? i + stride : n - 1) {
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
       points += fmt::format("{:.1f},{:.1f} ", px(s.x[i]), py(s.y[i]));
     }
