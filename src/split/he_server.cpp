@@ -55,9 +55,11 @@ std::uint64_t parse_unsigned(const Message& message, const std::string& key) {
 
 // The presets this server serves: their fingerprints are checked on the public context's header
 // before any context is built (a foreign, huge parameter set costs nothing).
+constexpr const char* kServedPresets[] = {"sealed-8192", "sealed-16384"};
+
 ckks::LoadOptions served_parameter_sets() {
   ckks::LoadOptions options;
-  for (const char* name : {"sealed-8192", "sealed-16384"}) {
+  for (const char* name : kServedPresets) {
     options.accepted_fingerprints.push_back(
         ckks::CkksContext::create(ckks::preset(name))->fingerprint());
   }
@@ -87,7 +89,15 @@ ServerKeys load_server_keys(const Message& hello, bool need_public_key) {
         {reinterpret_cast<const std::uint8_t*>(blob->bytes.data()), blob->bytes.size()},
         served_parameter_sets());
   } catch (const std::exception& e) {
-    throw TransportError(std::string("hello: public context refused: ") + e.what());
+    // Name both sides' parameter sets: the client's preset (from its Hello) and the server's.
+    std::string served;
+    for (const char* name : kServedPresets)
+      served += (served.empty() ? "" : ", ") + std::string(name);
+    const auto preset = hello.fields.find("ckks_preset");
+    throw TransportError(std::string("hello: public context refused: ") + e.what() +
+                         " (client preset \"" +
+                         (preset == hello.fields.end() ? std::string("?") : preset->second) +
+                         "\"; this server serves " + served + ")");
   }
   if (!pc.relin_keys || !pc.galois_keys) {
     throw TransportError("hello: the public context lacks the relinearisation or Galois keys");

@@ -2,6 +2,8 @@
 // end the session at Hello, and the error on both sides names both sides' values.
 #include <gtest/gtest.h>
 
+#include "split/he_client_crypto.hpp"
+#include "split/he_remote_head.hpp"
 #include "test_tls_support.hpp"
 
 namespace hesplit::test {
@@ -64,6 +66,24 @@ TEST(HandshakeMismatch, AHelloWithoutAVersionIsRefused) {
   hello.erase("wire_version");
   const Refusal r = handshake(hello);
   EXPECT_NE(r.client_error.find("wire_version"), std::string::npos) << r.client_error;
+}
+
+TEST(HandshakeMismatch, CkksParameterSetNamesBothSides) {
+  split::ServerOptions roles;
+  net::SessionServer server(
+      "127.0.0.1:0", [&](split::Transport& t) { split::serve_session(t, roles); },
+      net::NetOptions{});
+  const std::string e = error_of([&] {
+    net::ClientConnection connection("127.0.0.1:" + std::to_string(server.port()),
+                                     net::NetOptions{});
+    split::HeSessionOptions he;
+    he.preset = "seal-8192";  // a valid 128-bit set this server does not serve
+    auto crypto = std::make_shared<split::HeClientCrypto>(he.preset, 256, 5);
+    split::HeRemoteHead head(connection, {0, 0.01, 256, 5, 16}, split::kSealedProtocol, he, crypto);
+  });
+  EXPECT_NE(e.find("client preset \"seal-8192\""), std::string::npos) << e;
+  EXPECT_NE(e.find("this server serves sealed-8192, sealed-16384"), std::string::npos) << e;
+  EXPECT_NE(outcome_error(server.wait_for_session()).find("seal-8192"), std::string::npos);
 }
 
 TEST(HandshakeMismatch, NoServerIsAClearError) {
