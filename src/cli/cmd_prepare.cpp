@@ -1,6 +1,5 @@
 // `hesplit prepare`: raw MIT-BIH records -> split heartbeat dataset (HDF5), with a count table.
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -9,7 +8,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
-#include "ecg/dataset_summary.hpp"
+#include "cli/dataset_table.hpp"
 #include "ecg/prepare.hpp"
 
 namespace hesplit::cli {
@@ -47,31 +46,6 @@ void report_progress(std::size_t done, std::size_t total) {
   }
 }
 
-void print_table(const ecg::BeatDataset& d, double seconds) {
-  const ecg::DatasetSummary s = ecg::summarize(d);
-  std::int64_t extracted = 0;
-  for (const auto n : d.extraction.extracted_per_class) extracted += n;
-  std::cout << fmt::format(
-      "split {} (classes {}, seed {}): {} beats extracted from {} records in {:.2f} s\n", d.split,
-      fmt::join(d.class_names, ","), d.seed, extracted, d.extraction.records.size(), seconds);
-  std::cout << fmt::format("{:<7}{:>10}{:>9}{:>9}\n", "class", "extracted", "train", "test");
-  for (std::size_t c = 0; c < d.class_names.size(); ++c) {
-    std::cout << fmt::format("{:<7}{:>10}{:>9}{:>9}\n", d.class_names[c],
-                             d.extraction.extracted_per_class.at(c), s.train_per_class[c],
-                             s.test_per_class[c]);
-  }
-  std::cout << fmt::format("{:<7}{:>10}{:>9}{:>9}\n", "total", extracted, d.train.size(),
-                           d.test.size());
-  if (!d.test.y.empty()) {
-    std::cout << fmt::format(
-        "test beats that are copies of training beats: {} ({:.1f}%); records on both sides: {}\n",
-        s.test_beats_also_in_train,
-        100.0 * static_cast<double>(s.test_beats_also_in_train) /
-            static_cast<double>(d.test.size()),
-        s.shared_records.size());
-  }
-}
-
 void run_prepare(const PrepareCommand& cmd) {
   ecg::PrepareOptions options;
   options.mitdb_dir = cmd.mitdb;
@@ -88,7 +62,7 @@ void run_prepare(const PrepareCommand& cmd) {
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
   ecg::write_beat_dataset(out, dataset);
-  print_table(dataset, took.count());
+  print_dataset_table(dataset, took.count());
   std::cout << "wrote " << out.string() << '\n';
 }
 

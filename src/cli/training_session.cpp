@@ -11,6 +11,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/dataset_table.hpp"
 #include "ecg/prepare.hpp"
 #include "nn/torch_threads.hpp"
 #include "report/progress.hpp"
@@ -119,9 +120,10 @@ void add_he_options(CLI::App& command, RunOptions& options) {
       ->check(CLI::IsMember({"sealed-8192", "sealed-16384"}));
   command.add_flag("--flood", options.he.flood,
                    "sealed: the server floods and re-randomises its replies (circuit privacy)");
-  command.add_option("--server-layer", options.he.server_layer,
-                     "sealed: encrypted (server keeps W0 + Enc(Delta)) | frozen (server applies "
-                     "W0 only; the client adds its own Delta terms)")
+  command
+      .add_option("--server-layer", options.he.server_layer,
+                  "sealed: encrypted (server keeps W0 + Enc(Delta)) | frozen (server applies "
+                  "W0 only; the client adds its own Delta terms)")
       ->capture_default_str()
       ->check(CLI::IsMember({"encrypted", "frozen"}));
 }
@@ -174,10 +176,14 @@ LoadedDataset load_dataset(const DataOptions& options) {
     prepare.split = ecg::SplitKind::kPaper;
     prepare.classes = ecg::ClassScheme::kNlrav;
     prepare.seed = 0;
+    const auto start = std::chrono::steady_clock::now();
     loaded.dataset = ecg::prepare_dataset(prepare);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     if (options.cache.has_parent_path())
       std::filesystem::create_directories(options.cache.parent_path());
     ecg::write_beat_dataset(options.cache, loaded.dataset);
+    print_dataset_table(loaded.dataset, took.count());
+    std::cout << "wrote " << options.cache.string() << '\n';
     loaded.source = options.cache.string();
   }
   loaded.classes = split::checked_class_count(loaded.dataset, loaded.source);
