@@ -19,7 +19,8 @@ class Hasher {
       add_word(word);
     }
     std::uint64_t tail = 0;
-    std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+    // An empty span may have a null data(): memcpy must not see it, even for zero bytes.
+    if (i < bytes.size()) std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
     add_word(tail);
   }
   void add_word(std::uint64_t word) {

@@ -1,6 +1,8 @@
 #pragma once
 // Where tests find the MIT-BIH database and other on-disk inputs. Tests that need the real data
 // call mitdb_dir() and GTEST_SKIP() with a clear message when it returns nothing.
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -15,7 +17,8 @@ inline std::optional<std::filesystem::path> mitdb_dir() {
     if (fs::exists(fs::path(env) / "100.hea")) return fs::path(env);
   }
   const fs::path source(HESPLIT_SOURCE_DIR);
-  for (const auto& candidate : {source / "data" / "mitdb", source / ".." / "shared" / "data" / "mitdb"}) {
+  for (const auto& candidate :
+       {source / "data" / "mitdb", source / ".." / "shared" / "data" / "mitdb"}) {
     if (fs::exists(candidate / "100.hea")) return fs::canonical(candidate);
   }
   return std::nullopt;
@@ -25,10 +28,16 @@ inline constexpr const char* kNoMitdbMessage =
     "MIT-BIH data not found: set HESPLIT_MITDB to the mitdb folder (PhysioNet mitdb 1.0.0) "
     "or place it at ../shared/data/mitdb";
 
-// A fresh, empty scratch folder for one test, removed by the caller's choice (left for debugging).
+// A fresh, empty scratch folder for one test, left in place afterwards for debugging. It lies under
+// a folder named after the running gtest test, so tests that ctest runs in parallel processes
+// never share (and never wipe) each other's folders, whatever `name` they pick.
 inline std::filesystem::path scratch_dir(const std::string& name) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(HESPLIT_BINARY_DIR) / "test-scratch" / name;
+  fs::path dir = fs::path(HESPLIT_BINARY_DIR) / "test-scratch";
+  if (const auto* test = ::testing::UnitTest::GetInstance()->current_test_info()) {
+    dir /= std::string(test->test_suite_name()) + "." + test->name();
+  }
+  dir /= name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
