@@ -19,7 +19,7 @@
 #include "report/run_summary.hpp"
 #include "split/checkpoint_store.hpp"
 #include "test_data.hpp"
-#include "test_tls_process.hpp"
+#include "child_process.hpp"
 
 extern char** environ;
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "beat_fixture.hpp"
-#include "test_tls_process.hpp"
+#include "child_process.hpp"
 #include "test_tls_support.hpp"
 
 namespace hesplit::test {

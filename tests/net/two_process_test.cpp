@@ -13,68 +13,17 @@
 #include <thread>
 
 #include "beat_fixture.hpp"
+#include "child_process.hpp"
 #include "report/run_summary.hpp"
 #include "test_data.hpp"
 
-extern char** environ;
 
 namespace hesplit::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A child process running the build's hesplit with stdout/stderr in files.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const fs::path& log_stem)
-      : out_(log_stem.string() + ".out"), err_(log_stem.string() + ".err") {
-    std::vector<std::string> argv_storage{HESPLIT_EXECUTABLE};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + argv_storage[0]);
-  }
-  ~Process() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  // Exit status (or 128 + signal); fails the test after `limit`.
-  int wait(std::chrono::seconds limit = std::chrono::seconds(120)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "process did not end in time; stderr: " << err();
-    return -1;
-  }
-  std::string out() const { return slurp(out_); }
-  std::string err() const { return slurp(err_); }
-
- private:
-  std::string out_, err_;
-  pid_t pid_ = -1;
-};
+using Process = Child;
 
 // Starts `hesplit server` on a free loopback port and returns the address it printed.
 std::string start_server(Process& server) {
@@ -182,7 +131,8 @@ TEST_F(TwoProcess, ClientDyingMidEpochIsAClearErrorForTheServer) {
   Process server({"server", "--listen", "127.0.0.1:0"}, dir() / "orphan_server");
   const std::string address = start_server(server);
   auto args = training_args("client_died");
-  args.insert(args.begin(), {"client", "--mode", "plain", "--connect", address, "--exit-after-batches", "5"});
+  args.insert(args.begin(),
+              {"client", "--mode", "plain", "--connect", address, "--exit-after-batches", "5"});
   Process client(args, dir() / "dying_client");
   EXPECT_EQ(client.wait(), 75);
   EXPECT_EQ(server.wait(), 1);

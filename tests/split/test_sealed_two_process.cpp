@@ -16,67 +16,16 @@
 #include <thread>
 
 #include "beat_fixture.hpp"
+#include "child_process.hpp"
 #include "ecg/beat_dataset.hpp"
 #include "report/run_summary.hpp"
 #include "test_data.hpp"
 
-extern char** environ;
 
 namespace hesplit::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const fs::path& stem)
-      : out_(stem.string() + ".out"), err_(stem.string() + ".err") {
-    std::vector<std::string> storage{HESPLIT_EXECUTABLE};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + storage[0]);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int wait(std::chrono::seconds limit = std::chrono::seconds(300)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "process did not end in time; stderr: " << err();
-    return -1;
-  }
-  std::string out() const { return slurp(out_); }
-  std::string err() const { return slurp(err_); }
-
- private:
-  std::string out_, err_;
-  pid_t pid_ = -1;
-};
 
 std::string listening_address(const Child& server) {
   const std::string marker = "listening on ";

@@ -1,6 +1,6 @@
 #pragma once
 // A child process running the build's `hesplit` (stdout/stderr in files), for the tests that run
-// real server and client processes (TLS flags, kill -9 and resume).
+// real server and client processes (two-process training, TLS flags, kill -9 and resume).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
