@@ -11,7 +11,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -19,8 +21,8 @@
 #include "child_process.hpp"
 #include "ecg/beat_dataset.hpp"
 #include "report/run_summary.hpp"
+#include "split/server_view_file.hpp"
 #include "test_data.hpp"
-
 
 namespace hesplit::test {
 namespace {
@@ -41,13 +43,53 @@ std::string listening_address(const Child& server) {
   return "";
 }
 
+// Everything the server process received, read back from its recorded view: the Hello carries
+// the parameters and public evaluation keys only (one public-context object), and every later
+// message carries fresh seeded ciphertexts, no clear tensor, and only public sizes as fields.
+void expect_server_received_only_ciphertexts(const fs::path& view_dir) {
+  std::vector<fs::path> views;
+  for (const auto& entry : fs::directory_iterator(view_dir)) views.push_back(entry.path());
+  ASSERT_EQ(views.size(), 1u) << "one recorded session expected in " << view_dir;
+  const auto object_type = [](const split::Blob& blob) -> unsigned {
+    if (blob.bytes.size() < 8 || std::memcmp(blob.bytes.data(), "HSCK", 4) != 0) return 0;
+    return static_cast<unsigned char>(blob.bytes[6]) |
+           (static_cast<unsigned>(static_cast<unsigned char>(blob.bytes[7])) << 8);
+  };
+  const auto public_sizes = std::set<std::string>{"epochs", "rows"};
+  std::size_t hellos = 0;
+  std::size_t ciphertexts = 0;
+  split::for_each_view_record(views.front(), [&](const split::ViewRecord& r) {
+    if (r.origin != split::ViewOrigin::kReceived) return;
+    const split::Message& m = r.message;
+    EXPECT_TRUE(m.tensors.empty()) << split::describe(m) << ": a clear tensor reached the server";
+    if (m.kind == split::MessageKind::kHello) {
+      ++hellos;
+      ASSERT_EQ(m.blobs.size(), 1u);
+      EXPECT_EQ(object_type(m.blobs[0]), 12u) << "the Hello must hold a public context only";
+      return;
+    }
+    for (const auto& [key, value] : m.fields) {
+      EXPECT_TRUE(public_sizes.contains(key)) << split::describe(m) << ": clear field " << key;
+    }
+    for (const split::Blob& b : m.blobs) {
+      EXPECT_EQ(object_type(b), 4u) << split::describe(m) << ": not a fresh seeded ciphertext";
+      ++ciphertexts;
+    }
+  });
+  EXPECT_EQ(hellos, 1u);
+  EXPECT_GE(ciphertexts, 2u * 40u);  // Enc(A) and Enc(eta G) for each of the 40 batches
+}
+
 TEST(SealedTwoProcess, LossFallsServerHoldsOnlyCiphertextsReleaseAndEvaluateAgree) {
   const fs::path dir = scratch_dir("sealed_two_process_" + std::to_string(::getpid()));
   const fs::path fixture = dir / "fixture.h5";
   ecg::write_beat_dataset(fixture, synthetic_dataset(160, 48));
   const fs::path server_dir = dir / "server";
   const fs::path run = dir / "client";
-  Child server({"server", "--listen", "127.0.0.1:0", "--out", server_dir.string()}, dir / "server");
+  const fs::path view_dir = dir / "server-view";
+  Child server({"server", "--listen", "127.0.0.1:0", "--out", server_dir.string(),
+                "--record-server-view", view_dir.string()},
+               dir / "server");
   const std::string address = listening_address(server);
   // clang-format off
   Child client({"client", "--mode", "sealed", "--connect", address, "--data", fixture.string(),
@@ -79,6 +121,8 @@ TEST(SealedTwoProcess, LossFallsServerHoldsOnlyCiphertextsReleaseAndEvaluateAgre
   EXPECT_EQ(server_files, std::vector<std::string>{"server_layer.hsck"});
   EXPECT_NE((server.out() + server.err()).find("sealed session ended"), std::string::npos)
       << server.err();
+
+  expect_server_received_only_ciphertexts(view_dir);
 
   Child release(
       {"release", "--run", run.string(), "--layer", (server_dir / "server_layer.hsck").string()},
