@@ -85,9 +85,8 @@ void run_train(const TrainCommand& cmd) {
   nn::ClientFront front(cmd.run.train.seed, cmd.run.train.client_lr);
   const auto observer = make_progress_observer(cmd.run.exit_after_batches);
   const bool local = cmd.run.mode == "local";
-  const split::TrainingResult result = local
-                                           ? train_local(cmd, data, front, run_dir, *observer)
-                                           : train_remote(cmd, data, front, run_dir, *observer);
+  const split::TrainingResult result = local ? train_local(cmd, data, front, run_dir, *observer)
+                                             : train_remote(cmd, data, front, run_dir, *observer);
   if (local) write_client_outputs(run_dir, cmd.run, data, result, front);
   print_result(result, run_dir);
 }

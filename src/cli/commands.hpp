@@ -14,5 +14,4 @@ void add_attack_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_release_command(CLI::App& app);
 
-
 }  // namespace hesplit::cli

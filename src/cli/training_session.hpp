@@ -12,8 +12,8 @@
 #include "report/run_summary.hpp"
 #include "split/he_protocol.hpp"
 #include "split/he_remote_head.hpp"
-#include "split/transport.hpp"
 #include "split/training_types.hpp"
+#include "split/transport.hpp"
 
 namespace hesplit::cli {
 

@@ -92,7 +92,8 @@ ServerHead ServerHead::from_parameters(const FloatTensor& weight, const FloatTen
                                        double learning_rate) {
   if (weight.shape.size() != 2 || bias.shape.size() != 1 || bias.shape[0] != weight.shape[0] ||
       weight.shape[0] < 2 || weight.shape[1] < 1) {
-    throw std::invalid_argument("server head: parameters need shapes [classes, features], [classes]");
+    throw std::invalid_argument(
+        "server head: parameters need shapes [classes, features], [classes]");
   }
   auto impl = std::make_unique<Impl>();
   impl->weight = detail::to_torch(weight).clone();

@@ -16,10 +16,10 @@
 #include <thread>
 
 #include "beat_fixture.hpp"
+#include "child_process.hpp"
 #include "report/run_summary.hpp"
 #include "split/checkpoint_store.hpp"
 #include "test_data.hpp"
-#include "child_process.hpp"
 
 extern char** environ;
 

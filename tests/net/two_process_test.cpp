@@ -17,7 +17,6 @@
 #include "report/run_summary.hpp"
 #include "test_data.hpp"
 
-
 namespace hesplit::test {
 namespace {
 
