@@ -1,37 +1,12 @@
 #pragma once
 // Two Transports joined by in-memory queues: a real session between a client and a server thread
 // of one test, without gRPC (the attack layer does not depend on src/net).
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 
+#include "message_queue.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::test {
-
-class MessageQueue {
- public:
-  void push(split::Message m) {
-    {
-      const std::lock_guard lock(mutex_);
-      queue_.push_back(std::move(m));
-    }
-    ready_.notify_one();
-  }
-  split::Message pop() {
-    std::unique_lock lock(mutex_);
-    ready_.wait(lock, [&] { return !queue_.empty(); });
-    split::Message m = std::move(queue_.front());
-    queue_.pop_front();
-    return m;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<split::Message> queue_;
-};
 
 class MemoryTransport final : public split::Transport {
  public:

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "message_queue.hpp"
 #include "split/he_client_crypto.hpp"
 #include "split/he_remote_head.hpp"
 #include "split/session_server.hpp"
@@ -18,28 +19,7 @@
 
 namespace hesplit::test {
 
-class Queue {
- public:
-  void push(split::Message m) {
-    {
-      const std::lock_guard lock(mutex_);
-      queue_.push_back(std::move(m));
-    }
-    ready_.notify_one();
-  }
-  split::Message pop() {
-    std::unique_lock lock(mutex_);
-    ready_.wait(lock, [&] { return !queue_.empty(); });
-    split::Message m = std::move(queue_.front());
-    queue_.pop_front();
-    return m;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<split::Message> queue_;
-};
+using Queue = MessageQueue;
 
 // Counts bytes as the size of the blobs and tensors (enough for the tests' comparisons).
 class QueueTransport final : public split::Transport {
