@@ -31,17 +31,6 @@ constexpr std::int64_t kMaxClasses = packing::SplitLayout::kMaxClasses;
 // Threads the server's HE computations use (the machine class has two cores).
 constexpr std::size_t kServerThreads = 2;
 
-std::int64_t bounded_integer(const Message& hello, const std::string& key, std::int64_t low,
-                             std::int64_t high) {
-  const double value = hello.number_field(key);
-  if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)) ||
-      value != static_cast<double>(static_cast<std::int64_t>(value))) {
-    throw TransportError("hello: \"" + key + "\" must be an integer in [" + std::to_string(low) +
-                         ", " + std::to_string(high) + "]");
-  }
-  return static_cast<std::int64_t>(value);
-}
-
 std::uint64_t parse_unsigned(const Message& message, const std::string& key) {
   const std::string& text = message.field(key);
   std::uint64_t value = 0;
@@ -137,8 +126,8 @@ class HeServerBase {
       : transport_(transport),
         options_(options),
         protocol_(protocol),
-        features_(bounded_integer(hello, "features", 16, kMaxFeatures)),
-        classes_(bounded_integer(hello, "classes", 2, kMaxClasses)),
+        features_(bounded_hello_integer(hello, "features", 16, kMaxFeatures)),
+        classes_(bounded_hello_integer(hello, "classes", 2, kMaxClasses)),
         eta_(hello.number_field("server_lr")),
         keys_(load_server_keys(hello, need_public_key)),
         layout_(keys_.context->slot_count(), static_cast<std::size_t>(features_),

@@ -15,17 +15,6 @@ namespace {
 constexpr std::int64_t kMaxFeatures = 1 << 16;
 constexpr std::int64_t kMaxClasses = 1 << 10;
 
-std::int64_t bounded_integer(const Message& hello, const std::string& key, std::int64_t low,
-                             std::int64_t high) {
-  const double value = hello.number_field(key);
-  if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)) ||
-      value != static_cast<double>(static_cast<std::int64_t>(value))) {
-    throw TransportError("hello: \"" + key + "\" must be an integer in [" + std::to_string(low) +
-                         ", " + std::to_string(high) + "]");
-  }
-  return static_cast<std::int64_t>(value);
-}
-
 std::uint64_t parse_seed(const Message& hello) {
   const std::string& text = hello.field("seed");
   std::uint64_t seed = 0;
@@ -41,8 +30,8 @@ class PlainServer {
   PlainServer(Transport& transport, const Message& hello, const ServerOptions& options)
       : transport_(transport),
         options_(options),
-        head_(bounded_integer(hello, "features", 1, kMaxFeatures),
-              bounded_integer(hello, "classes", 2, kMaxClasses), parse_seed(hello),
+        head_(bounded_hello_integer(hello, "features", 1, kMaxFeatures),
+              bounded_hello_integer(hello, "classes", 2, kMaxClasses), parse_seed(hello),
               hello.number_field("server_lr")),
         checkpoints_(options.checkpoint_dir ? std::optional(*options.checkpoint_dir / "checkpoints")
                                             : std::nullopt,

@@ -2,6 +2,17 @@
 
 namespace hesplit::split {
 
+std::int64_t bounded_hello_integer(const Message& hello, const std::string& key, std::int64_t low,
+                                   std::int64_t high) {
+  const double value = hello.number_field(key);
+  if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high)) ||
+      value != static_cast<double>(static_cast<std::int64_t>(value))) {
+    throw TransportError("hello: \"" + key + "\" must be an integer in [" + std::to_string(low) +
+                         ", " + std::to_string(high) + "]");
+  }
+  return static_cast<std::int64_t>(value);
+}
+
 Message expect(Transport& transport, MessageKind kind) {
   Message message = transport.receive();
   if (message.kind != kind) {

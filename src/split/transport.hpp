@@ -3,6 +3,7 @@
 // bytes. src/net implements it over a gRPC stream; nothing here knows about gRPC.
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 
 #include "split/message.hpp"
 
@@ -36,6 +37,10 @@ class Transport {
   virtual Message receive() = 0;
   virtual Traffic traffic() const = 0;
 };
+
+// A Hello field that must be an integer in [low, high]; a TransportError names the field otherwise.
+std::int64_t bounded_hello_integer(const Message& hello, const std::string& key, std::int64_t low,
+                                   std::int64_t high);
 
 // Receives one message and checks its kind, epoch and batch, with an error that names both.
 Message expect(Transport& transport, MessageKind kind);
