@@ -47,8 +47,8 @@ hesplit::ecg::BeatDataset base_dataset(FuzzedDataProvider& in) {
   return dataset;
 }
 
-// A file element type picked by the input: the reader expects floats, integers and
-// variable-length strings; fixed-length strings and mismatched widths must be refused cleanly.
+// A file element type picked by the input: the reader expects floats, integers and fixed-length
+// strings; variable-length strings and mismatched classes must be refused cleanly.
 Hdf5Handle element_type(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange(0, 7)) {
     case 0:

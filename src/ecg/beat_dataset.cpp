@@ -20,6 +20,9 @@ using detail::Hdf5Handle;
 // A bound on the beats of one side, checked before allocating: 2^24 beats are 8 GiB of samples,
 // far beyond any ECG database (MIT-BIH has about 110,000 beats).
 constexpr hsize_t kMaxBeats = hsize_t{1} << 24;
+// Bounds on string attributes (class names, settings): far above what prepare writes.
+constexpr hssize_t kMaxStrings = 1024;
+constexpr std::size_t kMaxStringBytes = 4096;
 const std::vector<std::string> kDefaultClasses = {"N", "L", "R", "A", "V"};
 
 [[noreturn]] void fail(const std::filesystem::path& file, std::string_view problem) {
@@ -33,9 +36,13 @@ Hdf5Handle simple_space(const std::vector<hsize_t>& dims) {
                     H5Sclose);
 }
 
-Hdf5Handle utf8_string_type() {
+// Strings are stored fixed-length (NUL-terminated, UTF-8), never variable-length: libhdf5 keeps
+// variable-length data in a "global heap" whose reader crashes or hangs on malformed files
+// (docs/security.md), so read_beat_dataset refuses that storage and must never need it.
+Hdf5Handle fixed_string_type(std::size_t longest) {
   Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  if (!type.valid() || H5Tset_size(type.get(), H5T_VARIABLE) < 0 ||
+  if (!type.valid() || H5Tset_size(type.get(), longest + 1) < 0 ||
+      H5Tset_strpad(type.get(), H5T_STR_NULLTERM) < 0 ||
       H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0) {
     return Hdf5Handle();
   }
@@ -77,16 +84,22 @@ class Writer {
   }
 
   void string_attribute(const char* name, const std::string& value) const {
-    const Hdf5Handle type = utf8_string_type();
-    const char* text = value.c_str();
-    attribute(name, type.get(), {}, &text);
+    strings_attribute(name, {value}, true);
   }
 
-  void strings_attribute(const char* name, const std::vector<std::string>& values) const {
-    const Hdf5Handle type = utf8_string_type();
-    std::vector<const char*> texts;
-    for (const auto& v : values) texts.push_back(v.c_str());
-    attribute(name, type.get(), {values.size()}, texts.data());
+  // Packs the strings into one buffer of fixed-size, NUL-padded cells.
+  void strings_attribute(const char* name, const std::vector<std::string>& values,
+                         bool scalar = false) const {
+    std::size_t longest = 0;
+    for (const auto& v : values) longest = std::max(longest, v.size());
+    const Hdf5Handle type = fixed_string_type(longest);
+    if (!type.valid()) fail(target_, std::string("cannot make the string type of ") + name);
+    std::vector<char> cells(values.size() * (longest + 1), '\0');
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      std::copy(values[i].begin(), values[i].end(), cells.begin() + i * (longest + 1));
+    }
+    attribute(name, type.get(),
+              scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()}, cells.data());
   }
 
   void side(const BeatSet& set, const std::string& suffix) const {
@@ -184,22 +197,39 @@ class Reader {
     const Hdf5Handle attr(H5Aopen(file_, name, H5P_DEFAULT), H5Aclose);
     const Hdf5Handle file_type(H5Aget_type(attr.get()), H5Tclose);
     const Hdf5Handle space(H5Aget_space(attr.get()), H5Sclose);
-    if (!file_type.valid() || H5Tget_class(file_type.get()) != H5T_STRING ||
-        H5Tis_variable_str(file_type.get()) <= 0 || !space.valid()) {
-      fail(source_, std::string("attribute ") + name + " is not a variable-length string");
+    if (!file_type.valid() || !space.valid() || H5Tget_class(file_type.get()) != H5T_STRING) {
+      fail(source_, std::string("attribute ") + name + " is not a string");
+    }
+    // Checked before any read: a variable-length string would send H5Aread into libhdf5's global
+    // heap reader, which malformed files crash or hang (docs/security.md).
+    if (H5Tis_variable_str(file_type.get()) != 0) {
+      fail(source_, std::string("attribute ") + name +
+                        " is a variable-length string, which hesplit no longer reads (libhdf5 "
+                        "cannot read those safely from untrusted files); re-create the file with "
+                        "hesplit prepare");
     }
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
-    if (count < 1 || count > 1024 || (scalar && count != 1)) {
+    const std::size_t width = H5Tget_size(file_type.get());
+    if (count < 1 || count > kMaxStrings || (scalar && count != 1)) {
       fail(source_, std::string("attribute ") + name + " has an unexpected number of strings");
     }
-    const Hdf5Handle mem_type = utf8_string_type();
-    std::vector<char*> raw(static_cast<std::size_t>(count), nullptr);
-    if (H5Aread(attr.get(), mem_type.get(), raw.data()) < 0) {
+    if (width < 1 || width > kMaxStringBytes) {
+      fail(source_, std::string("attribute ") + name + " has strings of " + std::to_string(width) +
+                        " bytes (limit " + std::to_string(kMaxStringBytes) + ")");
+    }
+    // The file type is the memory type: a fixed-length string needs no conversion.
+    std::vector<char> cells(static_cast<std::size_t>(count) * width);
+    if (H5Aread(attr.get(), file_type.get(), cells.data()) < 0) {
       fail(source_, std::string("cannot read attribute ") + name);
     }
+    const bool space_padded = H5Tget_strpad(file_type.get()) == H5T_STR_SPACEPAD;
     std::vector<std::string> out;
-    for (char* text : raw) out.emplace_back(text == nullptr ? "" : text);
-    H5Dvlen_reclaim(mem_type.get(), space.get(), H5P_DEFAULT, raw.data());
+    for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i) {
+      std::string text(cells.data() + i * width, width);
+      text.resize(std::min(text.find('\0'), text.size()));
+      if (space_padded) text.erase(text.find_last_not_of(' ') + 1);
+      out.push_back(std::move(text));
+    }
     return out;
   }
 
@@ -209,7 +239,7 @@ class Reader {
     const Hdf5Handle attr(H5Aopen(file_, name, H5P_DEFAULT), H5Aclose);
     const Hdf5Handle space(H5Aget_space(attr.get()), H5Sclose);
     T value{};
-    if (!space.valid() || H5Sget_simple_extent_npoints(space.get()) != 1 ||
+    if (!space.valid() || !numeric(attr.get()) || H5Sget_simple_extent_npoints(space.get()) != 1 ||
         H5Aread(attr.get(), mem_type, &value) < 0) {
       fail(source_, std::string("attribute ") + name + " is not a single number");
     }
@@ -221,6 +251,9 @@ class Reader {
     if (!has_attribute(name)) return {};
     const Hdf5Handle attr(H5Aopen(file_, name, H5P_DEFAULT), H5Aclose);
     const Hdf5Handle space(H5Aget_space(attr.get()), H5Sclose);
+    if (!numeric(attr.get(), H5T_INTEGER)) {
+      fail(source_, std::string("attribute ") + name + " is not of integer type");
+    }
     const hssize_t count = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
     if (count < 0 || count > 100000) {
       fail(source_, std::string("attribute ") + name + " has an unexpected size");
@@ -233,6 +266,16 @@ class Reader {
   }
 
  private:
+  // Only plain integer or float attributes are read as numbers: other classes (variable-length,
+  // references, compounds) would make the conversion touch more of libhdf5 than a number needs.
+  static bool numeric(hid_t attr, H5T_class_t only = H5T_NO_CLASS) {
+    const Hdf5Handle type(H5Aget_type(attr), H5Tclose);
+    if (!type.valid()) return false;
+    const H5T_class_t found = H5Tget_class(type.get());
+    if (only != H5T_NO_CLASS) return found == only;
+    return found == H5T_INTEGER || found == H5T_FLOAT;
+  }
+
   Hdf5Handle open(const std::string& name) const {
     if (!has(name)) fail(source_, "missing dataset " + name);
     Hdf5Handle set(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);

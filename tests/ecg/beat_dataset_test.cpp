@@ -180,9 +180,91 @@ class RawFile {
     add(("y_" + s).c_str(), H5T_NATIVE_INT64, {n}, std::vector<std::int64_t>(n, label));
   }
 
+  // A scalar or one-dimensional string attribute of the given type, written from `cells`.
+  void attribute(const char* name, hid_t type, std::vector<hsize_t> dims, const void* cells) {
+    const hid_t space = dims.empty()
+                            ? H5Screate(H5S_SCALAR)
+                            : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+    const hid_t attr = H5Acreate2(id_, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(attr, type, cells);
+    H5Aclose(attr);
+    H5Sclose(space);
+  }
+
  private:
   hid_t id_;
 };
+
+// Files of older hesplit versions stored strings variable-length; reading those would go through
+// libhdf5's global heap, which crashes on malformed files, so the reader refuses them by type.
+TEST(BeatDataset, VariableLengthStringAttributeIsRefusedBeforeReading) {
+  const auto dir = test::scratch_dir("beat_dataset_vlen");
+  {
+    RawFile f(dir / "d.h5");
+    f.side("train", 2);
+    f.side("test", 1);
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    const char* text = "paper";
+    f.attribute("split", type, {}, &text);
+    H5Tclose(type);
+  }
+  const std::string message = read_error(dir / "d.h5");
+  EXPECT_THAT(message, HasSubstr("d.h5"));
+  EXPECT_THAT(message, HasSubstr("attribute split is a variable-length string"));
+  EXPECT_THAT(message, HasSubstr("hesplit prepare"));
+}
+
+TEST(BeatDataset, FixedLengthStringsOfOtherWritersAreRead) {
+  // Space-padded and NUL-padded ASCII strings, as other HDF5 writers make them.
+  const auto dir = test::scratch_dir("beat_dataset_fixed_strings");
+  {
+    RawFile f(dir / "d.h5");
+    f.side("train", 2);
+    f.side("test", 1);
+    const hid_t padded = H5Tcopy(H5T_C_S1);
+    H5Tset_size(padded, 8);
+    H5Tset_strpad(padded, H5T_STR_SPACEPAD);
+    f.attribute("split", padded, {}, "beats   ");
+    H5Tset_strpad(padded, H5T_STR_NULLPAD);
+    const char classes[] = "N\0\0\0\0\0\0\0Other\0\0\0";
+    f.attribute("classes", padded, {2}, classes);
+    H5Tclose(padded);
+  }
+  const BeatDataset back = read_beat_dataset(dir / "d.h5");
+  EXPECT_EQ(back.split, "beats");
+  EXPECT_EQ(back.class_names, (std::vector<std::string>{"N", "Other"}));
+}
+
+TEST(BeatDataset, OversizedStringAttributeIsRejected) {
+  const auto dir = test::scratch_dir("beat_dataset_long_string");
+  {
+    RawFile f(dir / "d.h5");
+    f.side("train", 2);
+    f.side("test", 1);
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, 5000);
+    f.attribute("wavelet", type, {}, std::string(5000, 'w').c_str());
+    H5Tclose(type);
+  }
+  const std::string message = read_error(dir / "d.h5");
+  EXPECT_THAT(message, HasSubstr("attribute wavelet has strings of 5000 bytes (limit 4096)"));
+}
+
+TEST(BeatDataset, StringWhereANumberBelongsIsRejected) {
+  const auto dir = test::scratch_dir("beat_dataset_string_number");
+  {
+    RawFile f(dir / "d.h5");
+    f.side("train", 2);
+    f.side("test", 1);
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, 8);
+    f.attribute("seed", type, {}, "12345678");
+    f.attribute("records", type, {1}, "100\0\0\0\0\0");
+    H5Tclose(type);
+  }
+  EXPECT_THAT(read_error(dir / "d.h5"), HasSubstr("attribute seed is not a single number"));
+}
 
 TEST(BeatDataset, MissingDatasetIsNamed) {
   const auto dir = test::scratch_dir("beat_dataset_missing_set");

@@ -74,8 +74,9 @@ def check_prepare(binary, mitdb, scratch):
         assert f["x_train"].shape == (13245, 1, 128) and f["x_train"].dtype == np.float32
         assert f["y_test"].shape == (13245,) and f["y_test"].dtype == np.int64
         assert f["record_train"].dtype == np.int32 and f["r_peak_test"].dtype == np.int64
-        assert f.attrs["split"] == "paper" and int(f.attrs["seed"]) == 3
-        assert list(f.attrs["classes"]) == ["N", "L", "R", "A", "V"]
+        # Strings are fixed-length (src/ecg/beat_dataset.cpp), which h5py returns as bytes.
+        assert f.attrs["split"] == b"paper" and int(f.attrs["seed"]) == 3
+        assert list(f.attrs["classes"]) == [b"N", b"L", b"R", b"A", b"V"]
         assert list(f.attrs["extracted_per_class"]) == [71732, 8036, 7231, 2491, 6559]
         assert set(np.unique(f["y_train"][()])) == {0, 1, 2, 3, 4}
 
