@@ -255,6 +255,107 @@ Ciphertext Evaluator::multiply(const Ciphertext& a, const Ciphertext& b) const {
   return r;
 }
 
+namespace {
+
+// The checks of multiply_sum; returns the output scale.
+double check_multiply_sum(const CkksContext& ctx, std::span<const Ciphertext> a,
+                          std::span<const Ciphertext> b, std::span<const Plaintext> plain,
+                          std::size_t level) {
+  const char* op = "multiply_sum";
+  if (a.empty() || a.size() != b.size() || (!plain.empty() && plain.size() != a.size())) {
+    fail(op, "needs as many right operands (and plaintexts, if any) as left operands");
+  }
+  const double scale = product_scale(a[0].scale, b[0].scale, op);
+  for (std::size_t t = 0; t < a.size(); ++t) {
+    check_shape(ctx, a[t], op);
+    check_shape(ctx, b[t], op);
+    if (a[t].size() != 2 || b[t].size() != 2) fail(op, "operands must be relinearised");
+    if (a[t].level < level || b[t].level != level) {
+      fail(op, "term " + std::to_string(t) + ": levels " + std::to_string(a[t].level) + " and " +
+                   std::to_string(b[t].level) + " do not allow level " + std::to_string(level));
+    }
+    if (!plain.empty()) {
+      check_plain(ctx, b[t], plain[t], op);
+      if (!same_scale(b[t].scale, plain[t].scale)) fail(op, "plaintext scale mismatch");
+    }
+    if (!same_scale(product_scale(a[t].scale, b[t].scale, op), scale)) {
+      fail(op, "term " + std::to_string(t) + " has a different product scale");
+    }
+  }
+  return scale;
+}
+
+// Coefficients [begin, end) of limb i of multiply_sum's three components.
+void multiply_sum_range(const CkksContext& ctx, std::span<const Ciphertext> a,
+                        std::span<const Ciphertext> b, std::span<const Plaintext> plain,
+                        std::size_t i, std::size_t begin, std::size_t end, Ciphertext& r) {
+  const Modulus& m = ctx.data_modulus(i);
+  const std::size_t count = a.size();
+  std::uint64_t* r0 = r.components[0].limb(i).data() + begin;
+  std::uint64_t* r1 = r.components[1].limb(i).data() + begin;
+  std::uint64_t* r2 = r.components[2].limb(i).data() + begin;
+  std::vector<const std::uint64_t*> ptr(5 * count, nullptr);  // a0, a1, b0, b1, plain
+  for (std::size_t t = 0; t < count; ++t) {
+    ptr[t] = a[t].components[0].limb(i).data() + begin;
+    ptr[count + t] = a[t].components[1].limb(i).data() + begin;
+    ptr[2 * count + t] = b[t].components[0].limb(i).data() + begin;
+    ptr[3 * count + t] = b[t].components[1].limb(i).data() + begin;
+    if (!plain.empty()) ptr[4 * count + t] = plain[t].poly.limb(i).data() + begin;
+  }
+  const std::uint64_t* const* a0 = ptr.data();
+  const std::uint64_t* const* a1 = a0 + count;
+  const std::uint64_t* const* b0 = a1 + count;
+  const std::uint64_t* const* b1 = b0 + count;
+  const std::uint64_t* const* pl = b1 + count;
+  const std::size_t n = end - begin;
+  if (simd::tensor_sum(count, a0, a1, b0, b1, pl, r0, r1, r2, n, m.value())) return;
+  // Products < 2^120 (q < 2^60): the 2 * 32 of the middle sum stay below 2^126.
+  for (std::size_t k = 0; k < n; ++k) {
+    u128 s0 = 0, s1 = 0, s2 = 0;
+    for (std::size_t t = 0; t < count; ++t) {
+      const std::uint64_t y0 = pl[t] != nullptr ? add_mod(b0[t][k], pl[t][k], m.value()) : b0[t][k];
+      s0 += static_cast<u128>(a0[t][k]) * y0;
+      s1 += static_cast<u128>(a0[t][k]) * b1[t][k] + static_cast<u128>(a1[t][k]) * y0;
+      s2 += static_cast<u128>(a1[t][k]) * b1[t][k];
+    }
+    r0[k] = reduce_u128(s0, m);
+    r1[k] = reduce_u128(s1, m);
+    r2[k] = reduce_u128(s2, m);
+  }
+}
+
+constexpr std::size_t kMaxSumTerms = 32;
+
+}  // namespace
+
+Ciphertext Evaluator::multiply_sum(std::span<const Ciphertext> a, std::span<const Ciphertext> b,
+                                   std::span<const Plaintext> plain, std::size_t level) const {
+  const ParallelFor serial = [](std::size_t count, const std::function<void(std::size_t)>& body) {
+    for (std::size_t i = 0; i < count; ++i) body(i);
+  };
+  return multiply_sum(a, b, plain, level, serial);
+}
+
+Ciphertext Evaluator::multiply_sum(std::span<const Ciphertext> a, std::span<const Ciphertext> b,
+                                   std::span<const Plaintext> plain, std::size_t level,
+                                   const ParallelFor& parallel) const {
+  const double scale = check_multiply_sum(*context_, a, b, plain, level);
+  if (a.size() > kMaxSumTerms) fail("multiply_sum", "too many terms");
+  const std::size_t n = context_->degree();
+  Ciphertext r;
+  r.level = level;
+  r.scale = scale;
+  r.components.assign(3, RnsPoly(n, level + 1));
+  // Two coefficient halves per limb: four pieces at level 1, enough for two threads.
+  const std::size_t half = n % 16 == 0 ? n / 2 : n;
+  const std::size_t parts = n / half;
+  parallel((level + 1) * parts, [&](std::size_t task) {
+    const std::size_t begin = (task % parts) * half;
+    multiply_sum_range(*context_, a, b, plain, task / parts, begin, begin + half, r);
+  });
+  return r;
+}
+
 Ciphertext Evaluator::square(const Ciphertext& a) const { return multiply(a, a); }
 
 void Evaluator::relinearize_inplace(Ciphertext& a, const RelinKeys& keys) const {
@@ -262,6 +363,16 @@ void Evaluator::relinearize_inplace(Ciphertext& a, const RelinKeys& keys) const 
   if (a.size() == 2) return;
   const DecomposedPoly dec = decompose(*context_, a.components[2], a.level);
   key_switch_accumulate(*context_, dec, keys.key, {}, a.components[0], a.components[1]);
+  a.components.pop_back();
+}
+
+void Evaluator::relinearize_inplace(Ciphertext& a, const RelinKeys& keys,
+                                    const ParallelFor& parallel) const {
+  check_shape(*context_, a, "relinearize");
+  if (a.size() == 2) return;
+  const DecomposedPoly dec = decompose(*context_, a.components[2], a.level, parallel);
+  const KeySwitchJob job{&keys.key, &a.components[0], &a.components[1]};
+  key_switch_accumulate(*context_, dec, std::span(&job, 1), parallel, {});
   a.components.pop_back();
 }
 
@@ -278,43 +389,62 @@ Ciphertext Evaluator::multiply_relin(const Ciphertext& a, const Ciphertext& b,
   return r;
 }
 
+namespace {
+
+// Divides one component (NTT form, limbs 0..l) by q_l with rounding and drops limb l.
+void rescale_component(const CkksContext& ctx, RnsPoly& c, std::size_t l, U64Vector& last,
+                       U64Vector& tmp) {
+  const std::size_t n = ctx.degree();
+  const Modulus& ql = ctx.data_modulus(l);
+  const std::uint64_t half = ql.value() >> 1;
+  std::copy(c.limb(l).begin(), c.limb(l).end(), last.begin());
+  ctx.ntt(l).inverse(last.data());
+  // r = (c + half) mod q_l; round(c / q_l) = (c + half - r) / q_l.
+  if (!simd::add_constant(last.data(), half, n, ql.value())) {
+    for (std::size_t k = 0; k < n; ++k) last[k] = add_mod(last[k], half, ql.value());
+  }
+  for (std::size_t i = 0; i < l; ++i) {
+    const Modulus& qi = ctx.data_modulus(i);
+    const std::uint64_t half_i = reduce_u64(half, qi);
+    if (!simd::reduce_sub(last.data(), tmp.data(), half_i, n, qi.value())) {
+      for (std::size_t k = 0; k < n; ++k) {
+        tmp[k] = sub_mod(reduce_u64(last[k], qi), half_i, qi.value());
+      }
+    }
+    ctx.ntt(i).forward(tmp.data());
+    const std::uint64_t w = ctx.inv_last_mod_q(l, i);
+    const std::uint64_t ws = ctx.inv_last_mod_q_shoup(l, i);
+    std::uint64_t* ci = c.limb(i).data();
+    if (simd::mul_difference(ci, tmp.data(), n, qi.value(), w, ws)) continue;
+    for (std::size_t k = 0; k < n; ++k) {
+      ci[k] = mul_shoup(ci[k] + qi.value() - tmp[k], w, ws, qi.value());
+    }
+  }
+  c.resize_limbs(l);
+}
+
+}  // namespace
+
 void Evaluator::rescale_inplace(Ciphertext& a) const {
   check_shape(*context_, a, "rescale");
   if (a.level == 0) fail("rescale", "ciphertext is at level 0, no prime left to divide by");
-  const CkksContext& ctx = *context_;
-  const std::size_t n = ctx.degree();
   const std::size_t l = a.level;
-  const Modulus& ql = ctx.data_modulus(l);
-  const std::uint64_t half = ql.value() >> 1;
-  U64Vector last(n), tmp(n);
-  for (RnsPoly& c : a.components) {
-    std::copy(c.limb(l).begin(), c.limb(l).end(), last.begin());
-    ctx.ntt(l).inverse(last.data());
-    // r = (c + half) mod q_l; round(c / q_l) = (c + half - r) / q_l.
-    if (!simd::add_constant(last.data(), half, n, ql.value())) {
-      for (std::size_t k = 0; k < n; ++k) last[k] = add_mod(last[k], half, ql.value());
-    }
-    for (std::size_t i = 0; i < l; ++i) {
-      const Modulus& qi = ctx.data_modulus(i);
-      const std::uint64_t half_i = reduce_u64(half, qi);
-      if (!simd::reduce_sub(last.data(), tmp.data(), half_i, n, qi.value())) {
-        for (std::size_t k = 0; k < n; ++k) {
-          tmp[k] = sub_mod(reduce_u64(last[k], qi), half_i, qi.value());
-        }
-      }
-      ctx.ntt(i).forward(tmp.data());
-      const std::uint64_t w = ctx.inv_last_mod_q(l, i);
-      const std::uint64_t ws = ctx.inv_last_mod_q_shoup(l, i);
-      std::uint64_t* ci = c.limb(i).data();
-      if (simd::mul_difference(ci, tmp.data(), n, qi.value(), w, ws)) continue;
-      for (std::size_t k = 0; k < n; ++k) {
-        ci[k] = mul_shoup(ci[k] + qi.value() - tmp[k], w, ws, qi.value());
-      }
-    }
-    c.resize_limbs(l);
-  }
+  U64Vector last(context_->degree()), tmp(context_->degree());
+  for (RnsPoly& c : a.components) rescale_component(*context_, c, l, last, tmp);
   a.level = l - 1;
-  a.scale /= static_cast<double>(ql.value());
+  a.scale /= static_cast<double>(context_->data_modulus(l).value());
+}
+
+void Evaluator::rescale_inplace(Ciphertext& a, const ParallelFor& parallel) const {
+  check_shape(*context_, a, "rescale");
+  if (a.level == 0) fail("rescale", "ciphertext is at level 0, no prime left to divide by");
+  const std::size_t l = a.level;
+  parallel(a.components.size(), [&](std::size_t i) {
+    U64Vector last(context_->degree()), tmp(context_->degree());
+    rescale_component(*context_, a.components[i], l, last, tmp);
+  });
+  a.level = l - 1;
+  a.scale /= static_cast<double>(context_->data_modulus(l).value());
 }
 
 Ciphertext Evaluator::rescale(const Ciphertext& a) const {
@@ -361,6 +491,43 @@ Ciphertext galois_from_decomposition(const CkksContext& ctx, const Ciphertext& a
   return r;
 }
 
+// Several automorphisms of `a` from one decomposition, through `parallel` (keys[s] == nullptr:
+// the identity, a copy). Bit-identical to galois_from_decomposition per element.
+std::vector<Ciphertext> galois_parallel(const CkksContext& ctx, const Ciphertext& a,
+                                        const DecomposedPoly& dec,
+                                        std::span<const std::uint32_t> elements,
+                                        std::span<const KSwitchKey* const> keys,
+                                        const ParallelFor& parallel) {
+  const std::size_t n = ctx.degree();
+  std::vector<Ciphertext> out(elements.size());
+  std::vector<RnsPoly> u;  // (u0, u1) per job: c0 + KS(c1), before the permutation
+  std::vector<std::size_t> job_element;
+  u.reserve(2 * elements.size());
+  for (std::size_t s = 0; s < elements.size(); ++s) {
+    if (keys[s] == nullptr) {
+      out[s] = a;
+      continue;
+    }
+    out[s].level = a.level;
+    out[s].scale = a.scale;
+    out[s].components.assign(2, RnsPoly(n, a.level + 1));
+    u.push_back(a.components[0]);
+    u.emplace_back(n, a.level + 1);
+    job_element.push_back(s);
+  }
+  std::vector<KeySwitchJob> jobs;
+  for (std::size_t j = 0; j < job_element.size(); ++j) {
+    jobs.push_back({keys[job_element[j]], &u[2 * j], &u[2 * j + 1]});
+  }
+  key_switch_accumulate(ctx, dec, jobs, parallel, [&](std::size_t j, std::size_t c) {
+    const std::size_t s = job_element[j];
+    std::vector<std::uint32_t> perm;
+    ntt_galois_permutation(elements[s], ctx.bit_reverse_table(), perm);
+    permute_poly(u[2 * j + c], perm, out[s].components[c]);
+  });
+  return out;
+}
+
 }  // namespace
 
 Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
@@ -377,6 +544,22 @@ Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt
   return galois_from_decomposition(*context_, a, dec, galois_elt, it->second, perm);
 }
 
+Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
+                                   const GaloisKeys& keys, const ParallelFor& parallel) const {
+  check_shape(*context_, a, "rotate");
+  if (a.size() != 2) fail("rotate", "ciphertext must be relinearised first");
+  if (galois_elt == 1) return a;
+  const auto it = keys.keys.find(galois_elt);
+  if (it == keys.keys.end()) {
+    fail("rotate", "no Galois key for element " + std::to_string(galois_elt));
+  }
+  const DecomposedPoly dec = decompose(*context_, a.components[1], a.level, parallel);
+  const KSwitchKey* key = &it->second;
+  return std::move(
+      galois_parallel(*context_, a, dec, std::span(&galois_elt, 1), std::span(&key, 1), parallel)
+          .front());
+}
+
 Ciphertext Evaluator::rotate(const Ciphertext& a, int steps, const GaloisKeys& keys) const {
   const std::uint32_t elt = galois_element_for_step(steps, context_->degree());
   if (elt != 1 && !keys.keys.contains(elt)) {
@@ -386,29 +569,31 @@ Ciphertext Evaluator::rotate(const Ciphertext& a, int steps, const GaloisKeys& k
   return apply_galois(a, elt, keys);
 }
 
+Ciphertext Evaluator::rotate(const Ciphertext& a, int steps, const GaloisKeys& keys,
+                             const ParallelFor& parallel) const {
+  const std::uint32_t elt = galois_element_for_step(steps, context_->degree());
+  if (elt != 1 && !keys.keys.contains(elt)) {
+    fail("rotate", "no Galois key for rotation by " + std::to_string(steps) + " (element " +
+                       std::to_string(elt) + ")");
+  }
+  return apply_galois(a, elt, keys, parallel);
+}
+
 Ciphertext Evaluator::conjugate(const Ciphertext& a, const GaloisKeys& keys) const {
   const std::uint32_t elt = conjugation_element(context_->degree());
   if (!keys.keys.contains(elt)) fail("conjugate", "no Galois key for conjugation");
   return apply_galois(a, elt, keys);
 }
 
-std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
-                                                  const GaloisKeys& keys) const {
-  const ParallelFor serial = [](std::size_t count, const std::function<void(std::size_t)>& body) {
-    for (std::size_t i = 0; i < count; ++i) body(i);
-  };
-  return rotate_hoisted(a, steps, keys, serial);
-}
+namespace {
 
-std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
-                                                  const GaloisKeys& keys,
-                                                  const ParallelFor& parallel) const {
-  check_shape(*context_, a, "rotate_hoisted");
-  if (a.size() != 2) fail("rotate_hoisted", "ciphertext must be relinearised first");
+// The Galois elements of `steps` and their keys (nullptr for the identity, step 0).
+std::pair<std::vector<std::uint32_t>, std::vector<const KSwitchKey*>> hoisted_keys(
+    const CkksContext& ctx, std::span<const int> steps, const GaloisKeys& keys) {
   std::vector<const KSwitchKey*> step_keys;
   std::vector<std::uint32_t> elements;
   for (const int step : steps) {
-    const std::uint32_t elt = galois_element_for_step(step, context_->degree());
+    const std::uint32_t elt = galois_element_for_step(step, ctx.degree());
     const auto it = keys.keys.find(elt);
     if (elt != 1 && it == keys.keys.end()) {
       fail("rotate_hoisted", "no Galois key for rotation by " + std::to_string(step));
@@ -416,17 +601,35 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span
     elements.push_back(elt);
     step_keys.push_back(elt == 1 ? nullptr : &it->second);
   }
+  return {std::move(elements), std::move(step_keys)};
+}
+
+}  // namespace
+
+std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
+                                                  const GaloisKeys& keys) const {
+  check_shape(*context_, a, "rotate_hoisted");
+  if (a.size() != 2) fail("rotate_hoisted", "ciphertext must be relinearised first");
+  const auto [elements, step_keys] = hoisted_keys(*context_, steps, keys);
   std::vector<Ciphertext> out(steps.size());
   const DecomposedPoly dec = decompose(*context_, a.components[1], a.level);
-  parallel(steps.size(), [&](std::size_t s) {
-    if (step_keys[s] == nullptr) {
-      out[s] = a;
-      return;
-    }
-    std::vector<std::uint32_t> perm;
-    out[s] = galois_from_decomposition(*context_, a, dec, elements[s], *step_keys[s], perm);
-  });
+  std::vector<std::uint32_t> perm;
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    out[s] = step_keys[s] == nullptr
+                 ? a
+                 : galois_from_decomposition(*context_, a, dec, elements[s], *step_keys[s], perm);
+  }
   return out;
+}
+
+std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
+                                                  const GaloisKeys& keys,
+                                                  const ParallelFor& parallel) const {
+  check_shape(*context_, a, "rotate_hoisted");
+  if (a.size() != 2) fail("rotate_hoisted", "ciphertext must be relinearised first");
+  const auto [elements, step_keys] = hoisted_keys(*context_, steps, keys);
+  const DecomposedPoly dec = decompose(*context_, a.components[1], a.level, parallel);
+  return galois_parallel(*context_, a, dec, elements, step_keys, parallel);
 }
 
 Ciphertext Evaluator::rotate_and_sum(const Ciphertext& a, std::size_t count, int stride,
@@ -437,6 +640,19 @@ Ciphertext Evaluator::rotate_and_sum(const Ciphertext& a, std::size_t count, int
   Ciphertext acc = a;
   for (std::size_t shift = 1; shift < count; shift <<= 1) {
     const Ciphertext rotated = rotate(acc, static_cast<int>(shift) * stride, keys);
+    add_inplace(acc, rotated);
+  }
+  return acc;
+}
+
+Ciphertext Evaluator::rotate_and_sum(const Ciphertext& a, std::size_t count, int stride,
+                                     const GaloisKeys& keys, const ParallelFor& parallel) const {
+  if (count == 0 || !std::has_single_bit(count)) {
+    fail("rotate_and_sum", "count " + std::to_string(count) + " is not a power of two");
+  }
+  Ciphertext acc = a;
+  for (std::size_t shift = 1; shift < count; shift <<= 1) {
+    const Ciphertext rotated = rotate(acc, static_cast<int>(shift) * stride, keys, parallel);
     add_inplace(acc, rotated);
   }
   return acc;

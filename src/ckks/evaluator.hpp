@@ -50,13 +50,26 @@ class Evaluator {
   void multiply_vector_inplace(Ciphertext& a, std::span<const double> values, double scale) const;
   // Two-component inputs give three components (c0 d0, c0 d1 + c1 d0, c1 d1).
   Ciphertext multiply(const Ciphertext& a, const Ciphertext& b) const;
+  // sum_t a[t] * (b[t] + plain[t]) (plain empty: sum_t a[t] * b[t]), three components, in one
+  // pass per limb with the sums reduced once (no intermediate products); bit-identical to
+  // multiplying and adding. a[t] may sit above `level` (read at `level`, as mod_switch_to would
+  // leave it); b[t] and plain[t] are at `level`. At most 32 terms; all products of one scale.
+  Ciphertext multiply_sum(std::span<const Ciphertext> a, std::span<const Ciphertext> b,
+                          std::span<const Plaintext> plain, std::size_t level) const;
+  Ciphertext multiply_sum(std::span<const Ciphertext> a, std::span<const Ciphertext> b,
+                          std::span<const Plaintext> plain, std::size_t level,
+                          const ParallelFor& parallel) const;
   Ciphertext square(const Ciphertext& a) const;
   void relinearize_inplace(Ciphertext& a, const RelinKeys& keys) const;
+  // Overloads taking a ParallelFor split one operation over the caller's threads (key
+  // switching: key_switch.hpp; rescale: one task per component). Bit-identical results.
+  void relinearize_inplace(Ciphertext& a, const RelinKeys& keys, const ParallelFor& parallel) const;
   Ciphertext relinearize(const Ciphertext& a, const RelinKeys& keys) const;
   Ciphertext multiply_relin(const Ciphertext& a, const Ciphertext& b, const RelinKeys& keys) const;
 
   // Divides by the last prime with rounding: level - 1, scale / q_level. Needs level >= 1.
   void rescale_inplace(Ciphertext& a) const;
+  void rescale_inplace(Ciphertext& a, const ParallelFor& parallel) const;
   Ciphertext rescale(const Ciphertext& a) const;
   // Drops primes without scaling (the message and scale are unchanged).
   void mod_switch_to_inplace(Ciphertext& a, std::size_t level) const;
@@ -64,20 +77,26 @@ class Evaluator {
 
   // Rotations (slot j receives slot j + steps) and conjugation; the Galois key must be present.
   Ciphertext rotate(const Ciphertext& a, int steps, const GaloisKeys& keys) const;
+  Ciphertext rotate(const Ciphertext& a, int steps, const GaloisKeys& keys,
+                    const ParallelFor& parallel) const;
   Ciphertext conjugate(const Ciphertext& a, const GaloisKeys& keys) const;
   Ciphertext apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
                           const GaloisKeys& keys) const;
+  Ciphertext apply_galois(const Ciphertext& a, std::uint32_t galois_elt, const GaloisKeys& keys,
+                          const ParallelFor& parallel) const;
   // Many rotations of one ciphertext sharing one decomposition (step 0 gives a copy).
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
                                          const GaloisKeys& keys) const;
-  // The same, with the rotations after the shared decomposition run through `parallel`
-  // (bit-identical results).
+  // The same through `parallel`: the decomposition and all the rotations' key switches are split
+  // into pieces (key_switch.hpp) shared by the caller's threads (bit-identical results).
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext& a, std::span<const int> steps,
                                          const GaloisKeys& keys, const ParallelFor& parallel) const;
   // slot j of the result = sum_{t < count} slot (j + t * stride) of a; count a power of two.
   // Uses log2(count) rotations by stride * 2^i.
   Ciphertext rotate_and_sum(const Ciphertext& a, std::size_t count, int stride,
                             const GaloisKeys& keys) const;
+  Ciphertext rotate_and_sum(const Ciphertext& a, std::size_t count, int stride,
+                            const GaloisKeys& keys, const ParallelFor& parallel) const;
 
  private:
   void check_same_level_scale(const Ciphertext& a, const Ciphertext& b, const char* op) const;

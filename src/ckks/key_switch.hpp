@@ -10,11 +10,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
 #include "ckks/context.hpp"
 #include "ckks/keys.hpp"
+#include "ckks/parallel.hpp"
 #include "ckks/rns_poly.hpp"
 
 namespace hesplit::ckks {
@@ -39,5 +41,25 @@ DecomposedPoly decompose(const CkksContext& context, const RnsPoly& c, std::size
 void key_switch_accumulate(const CkksContext& context, const DecomposedPoly& decomposed,
                            const KSwitchKey& key, std::span<const std::uint32_t> perm,
                            RnsPoly& out0, RnsPoly& out1);
+
+// Parallel forms, bit-identical to the serial ones (exact modular arithmetic, same operations).
+// The pieces are sized so that two threads share even one key switch at level 0 (one data limb,
+// one digit): the decomposition runs one task per digit, then one per (digit, lifted limb); the
+// key switch runs the inner products in two coefficient halves, then ModDown per output
+// component. Several keys applied to one decomposition (hoisting) share both parallel loops.
+DecomposedPoly decompose(const CkksContext& context, const RnsPoly& c, std::size_t level,
+                         const ParallelFor& parallel);
+
+struct KeySwitchJob {
+  const KSwitchKey* key = nullptr;
+  RnsPoly* out0 = nullptr;  // level + 1 limbs each, NTT form; the result is added
+  RnsPoly* out1 = nullptr;
+};
+// For every job, as key_switch_accumulate without a permutation (pre-permuted keys); then
+// finished(job, component) runs (in the same task) once that output component is complete.
+using KeySwitchFinished = std::function<void(std::size_t job, std::size_t component)>;
+void key_switch_accumulate(const CkksContext& context, const DecomposedPoly& decomposed,
+                           std::span<const KeySwitchJob> jobs, const ParallelFor& parallel,
+                           const KeySwitchFinished& finished);
 
 }  // namespace hesplit::ckks

@@ -168,6 +168,40 @@ HESPLIT_AVX512 void tensor_kernel(const std::uint64_t* a0, const std::uint64_t* 
   }
 }
 
+// Sums of tensor products with a plaintext added to each right operand's first component (see
+// simd_kernels.hpp). For count <= 4 the middle sum has at most 8 products: hi < 2^51, as in Fold.
+HESPLIT_AVX512 void tensor_sum_kernel(std::size_t count, const std::uint64_t* const* a0,
+                                      const std::uint64_t* const* a1,
+                                      const std::uint64_t* const* b0,
+                                      const std::uint64_t* const* b1, const std::uint64_t* const* p,
+                                      std::uint64_t* r0, std::uint64_t* r1, std::uint64_t* r2,
+                                      std::size_t n, std::uint64_t q) {
+  const Fold fold(q);
+  const __m512i qv = _mm512_set1_epi64(static_cast<long long>(q));
+  const __m512i zero = _mm512_setzero_si512();
+  for (std::size_t k = 0; k < n; k += 8) {
+    __m512i lo0 = zero, hi0 = zero, lo1 = zero, hi1 = zero, lo2 = zero, hi2 = zero;
+    for (std::size_t t = 0; t < count; ++t) {
+      const __m512i x0 = _mm512_loadu_si512(a0[t] + k);
+      const __m512i x1 = _mm512_loadu_si512(a1[t] + k);
+      __m512i y0 = _mm512_loadu_si512(b0[t] + k);
+      if (p[t] != nullptr) {
+        y0 = reduce_once(_mm512_add_epi64(y0, _mm512_loadu_si512(p[t] + k)), qv);
+      }
+      const __m512i y1 = _mm512_loadu_si512(b1[t] + k);
+      lo0 = _mm512_madd52lo_epu64(lo0, x0, y0);
+      hi0 = _mm512_madd52hi_epu64(hi0, x0, y0);
+      lo1 = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(lo1, x0, y1), x1, y0);
+      hi1 = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(hi1, x0, y1), x1, y0);
+      lo2 = _mm512_madd52lo_epu64(lo2, x1, y1);
+      hi2 = _mm512_madd52hi_epu64(hi2, x1, y1);
+    }
+    _mm512_storeu_si512(r0 + k, fold.reduce(hi0, lo0));
+    _mm512_storeu_si512(r1 + k, fold.reduce(hi1, lo1));
+    _mm512_storeu_si512(r2 + k, fold.reduce(hi2, lo2));
+  }
+}
+
 // The same for 2^50 <= q < 2^60 and at most 4 digits, exactly: with x = x1 2^52 + x0 and
 // k = k1 2^52 + k0 (x1, k1 < 2^8), x k = x1 k1 2^104 + (x1 k0 + x0 k1 + hi52(x0 k0)) 2^52 +
 // lo52(x0 k0). The three columns are summed over the digits without overflow (the middle one
@@ -372,6 +406,18 @@ bool mod_down_accumulate(std::uint64_t* out, const std::uint64_t* p, const std::
   } else {
     mod_down_kernel<Wide>(out, p, lift, n, q, w, w_shoup);
   }
+  return true;
+}
+
+bool tensor_sum(std::size_t count, const std::uint64_t* const* a0, const std::uint64_t* const* a1,
+                const std::uint64_t* const* b0, const std::uint64_t* const* b1,
+                const std::uint64_t* const* p, std::uint64_t* r0, std::uint64_t* r1,
+                std::uint64_t* r2, std::size_t n, std::uint64_t q) noexcept {
+  if (!vector_unit() || n % 8 != 0 || q >= (std::uint64_t{1} << 50) || count == 0 ||
+      count > kMaxTensorSumTerms) {
+    return false;
+  }
+  tensor_sum_kernel(count, a0, a1, b0, b1, p, r0, r1, r2, n, q);
   return true;
 }
 

@@ -50,4 +50,15 @@ bool tensor(const std::uint64_t* a0, const std::uint64_t* a1, const std::uint64_
             const std::uint64_t* b1, std::uint64_t* r0, std::uint64_t* r1, std::uint64_t* r2,
             std::size_t n, std::uint64_t q) noexcept;
 
+// Lazily summed tensor products of one limb (mod q < 2^50), each right operand's first component
+// plus a plaintext: for t < count, with y_t = b0[t] + p[t] mod q (p[t] == nullptr: b0[t]),
+//   r0 = sum a0[t] y_t,   r1 = sum a0[t] b1[t] + a1[t] y_t,   r2 = sum a1[t] b1[t]   (mod q).
+// Inputs < q. Vector path for 1 <= count <= kMaxTensorSumTerms (the middle sum stays within the
+// 52-bit fold).
+inline constexpr std::size_t kMaxTensorSumTerms = 4;
+bool tensor_sum(std::size_t count, const std::uint64_t* const* a0, const std::uint64_t* const* a1,
+                const std::uint64_t* const* b0, const std::uint64_t* const* b1,
+                const std::uint64_t* const* p, std::uint64_t* r0, std::uint64_t* r1,
+                std::uint64_t* r2, std::size_t n, std::uint64_t q) noexcept;
+
 }  // namespace hesplit::ckks::simd

@@ -142,52 +142,58 @@ void run(WorkerPool* pool, std::size_t count, const std::function<void(std::size
 }  // namespace
 
 ShiftedActivations EncryptedSplitLayer::shift(const Ciphertext& a, const SplitEvalKeys& keys,
-                                              KeySwitchCount& count,
-                                              [[maybe_unused]] WorkerPool* pool) const {
+                                              KeySwitchCount& count, WorkerPool* pool) const {
   check_input(a, scales_.activations, "Enc(A)");
-  // Serial on purpose: the three rotations share one decomposition and each streams a 1.5 MB
-  // key, so a second thread made them slower here (memory-bound, measured in bench_ckks).
+  // With a pool the three rotations share the threads piece by piece (decomposition digits,
+  // coefficient halves of the inner products, ModDown per component; key_switch.hpp): whole
+  // rotations per thread were slower (three pieces on two threads, condition-variable hand-off).
   const std::vector<int> steps = {0, 1, 2, 3};
-  ShiftedActivations out{evaluator_.rotate_hoisted(a, steps, keys.galois)};
+  ShiftedActivations out{
+      pool != nullptr ? evaluator_.rotate_hoisted(a, steps, keys.galois, pool->as_parallel_for())
+                      : evaluator_.rotate_hoisted(a, steps, keys.galois)};
   count.rotations += SplitLayout::kShifts - 1;
   return out;
 }
 
 Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
-                                        KeySwitchCount& count,
-                                        [[maybe_unused]] WorkerPool* pool) const {
+                                        KeySwitchCount& count, WorkerPool* pool) const {
   if (a.shifted.size() != SplitLayout::kShifts) {
     throw std::invalid_argument("encrypted split layer: forward needs the 4 shifted activations");
   }
   const std::size_t level = top_level_ - 1;
-  // The four products are too short (tens of microseconds) to be worth a thread hand-off.
-  std::vector<Ciphertext> terms(SplitLayout::kShifts);
-  run(nullptr, terms.size(), [&](std::size_t t) {
-    Ciphertext r = a.shifted[t];
-    evaluator_.mod_switch_to_inplace(r, level);
-    // Lazy relinearisation: plain and cipher products are summed, relinearised once.
-    Ciphertext term = evaluator_.multiply(r, delta_[t]);
-    evaluator_.add_inplace(term, evaluator_.multiply_plain(r, w0_diagonals_[t]));
-    terms[t] = std::move(term);
-  });
-  Ciphertext acc = std::move(terms[0]);
-  for (std::size_t t = 1; t < terms.size(); ++t) evaluator_.add_inplace(acc, terms[t]);
+  // Lazy relinearisation: sum_t R_t (Delta_t + W0_t) in one pass per limb (the shifts are read at
+  // level L-1), relinearised once.
+  Ciphertext acc = pool != nullptr
+                       ? evaluator_.multiply_sum(a.shifted, delta_, w0_diagonals_, level,
+                                                 pool->as_parallel_for())
+                       : evaluator_.multiply_sum(a.shifted, delta_, w0_diagonals_, level);
   evaluator_.add_inplace(acc, delta_bias_);
   evaluator_.add_plain_inplace(acc, b0_);
-  evaluator_.relinearize_inplace(acc, keys.relin);
+  const std::size_t window = layout_.window_length();
+  const int stride = static_cast<int>(SplitLayout::kRasStride);
+  Ciphertext z;
+  if (pool != nullptr) {
+    // The rest is a chain of key switches (relinearisation, then log2(window) rotations each
+    // needing the previous one): each is split over the threads (key_switch.hpp).
+    const ckks::ParallelFor parallel = pool->as_parallel_for();
+    evaluator_.relinearize_inplace(acc, keys.relin, parallel);
+    evaluator_.rescale_inplace(acc, parallel);
+    z = evaluator_.rotate_and_sum(acc, window, stride, keys.galois, parallel);
+  } else {
+    evaluator_.relinearize_inplace(acc, keys.relin);
+    evaluator_.rescale_inplace(acc);
+    z = evaluator_.rotate_and_sum(acc, window, stride, keys.galois);
+  }
   ++count.relinearizations;
-  evaluator_.rescale_inplace(acc);
-  Ciphertext z = evaluator_.rotate_and_sum(acc, layout_.window_length(),
-                                           static_cast<int>(SplitLayout::kRasStride), keys.galois);
-  count.rotations += log2_size(layout_.window_length());
+  count.rotations += log2_size(window);
   evaluator_.mod_switch_to_inplace(z, 0);
   return z;
 }
 
 Ciphertext EncryptedSplitLayer::backward_term(std::size_t t, const Ciphertext& g_low,
                                               const SplitEvalKeys& keys) const {
-  Ciphertext term = evaluator_.multiply(g_low, delta_[t]);
-  evaluator_.add_inplace(term, evaluator_.multiply_plain(g_low, w0_diagonals_[t]));
+  Ciphertext term =
+      evaluator_.multiply_sum({&g_low, 1}, {&delta_[t], 1}, {&w0_diagonals_[t], 1}, g_low.level);
   evaluator_.relinearize_inplace(term, keys.relin);
   // Rescale first: the rotation back to the feature position is cheaper at the lower level.
   evaluator_.rescale_inplace(term);

@@ -57,15 +57,15 @@ class EncryptedSplitLayer {
   // Validates levels and scales; throws std::invalid_argument.
   void set_state(std::vector<ckks::Ciphertext> delta_diagonals, ckks::Ciphertext delta_bias);
 
-  // Every step takes an optional pool: independent diagonals then run on its threads (the shifts
-  // and the forward's chain stay on the calling thread, see the .cpp). Results do not depend on
-  // the pool.
+  // Every step takes an optional pool: independent pieces (diagonals, products) then run on its
+  // threads, and the shifts and the forward's chain of key switches split each key switch over
+  // them (key_switch.hpp). Results do not depend on the pool (bit-identical).
 
   // Step 2a: hoisted shifts of one Enc(A) (3 key switches).
   ShiftedActivations shift(const ckks::Ciphertext& a, const SplitEvalKeys& keys,
                            KeySwitchCount& count, WorkerPool* pool = nullptr) const;
   // Step 2b: Enc(Z) at level 0 (1 relinearisation + log2(d/4) rotations). A chain of key
-  // switches: it runs on the calling thread (the pool is accepted for a uniform interface).
+  // switches: with a pool, the threads share each key switch.
   ckks::Ciphertext forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
                            KeySwitchCount& count, WorkerPool* pool = nullptr) const;
   // Step 4: Enc(eta dL/dA) at level 0 from one Enc(eta G) (4 relinearisations + 3 rotations).

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <complex>
+#include <functional>
 #include <thread>
 
 #include "ckks/galois.hpp"
@@ -139,6 +140,87 @@ TEST(Evaluator, RotateAndSumAndGaloisElements) {
   EXPECT_EQ(galois_element_for_step(1, 8192), galois_element_for_step(1 + 4096, 8192));
   EXPECT_EQ(galois_element_for_step(-1, 8192), galois_element_for_step(4095, 8192));
   EXPECT_EQ(conjugation_element(8192), 16383U);
+}
+
+// multiply_sum (the split layer's fused products) equals multiplying, adding the plaintext
+// products and summing, bit for bit, with left operands read one level down.
+TEST(Evaluator, MultiplySumEqualsProductsAndSums) {
+  const auto& s = setup();
+  const std::size_t top = s.context->max_level();
+  const std::size_t level = top - 1;
+  std::vector<Ciphertext> a, b;
+  std::vector<Plaintext> p;
+  for (std::uint64_t t = 0; t < 4; ++t) {
+    a.push_back(s.encrypt(msg(10 + t)));
+    b.push_back(s.encrypt(msg(20 + t), s.context->default_scale(), level));
+    p.push_back(s.encoder.encode(msg(30 + t), s.context->default_scale(), level));
+  }
+  Ciphertext want;
+  for (std::size_t t = 0; t < a.size(); ++t) {
+    Ciphertext low = a[t];
+    s.evaluator.mod_switch_to_inplace(low, level);
+    Ciphertext term = s.evaluator.multiply(low, b[t]);
+    s.evaluator.add_inplace(term, s.evaluator.multiply_plain(low, p[t]));
+    if (t == 0) {
+      want = std::move(term);
+    } else {
+      s.evaluator.add_inplace(want, term);
+    }
+  }
+  const Ciphertext got = s.evaluator.multiply_sum(a, b, p, level);
+  EXPECT_EQ(got.level, want.level);
+  EXPECT_DOUBLE_EQ(got.scale, want.scale);
+  EXPECT_EQ(got.components, want.components);
+  // Without plaintexts, and a mismatch is a clear error.
+  const Ciphertext plain_free = s.evaluator.multiply_sum({&a[0], 1}, {&b[0], 1}, {}, level);
+  Ciphertext low = a[0];
+  s.evaluator.mod_switch_to_inplace(low, level);
+  EXPECT_EQ(plain_free.components, s.evaluator.multiply(low, b[0]).components);
+  EXPECT_THROW(s.evaluator.multiply_sum(a, b, p, top), std::invalid_argument);
+  EXPECT_THROW(s.evaluator.multiply_sum({&b[0], 1}, {&a[0], 1}, {}, level), std::invalid_argument);
+}
+
+// The ParallelFor forms (key switches split into pieces, rescale per component, fused products)
+// give the serial results bit for bit, with every piece on its own thread.
+TEST(Evaluator, ParallelFormsAreBitIdentical) {
+  const auto& s = setup();
+  const ParallelFor threads = [](std::size_t count, const std::function<void(std::size_t)>& body) {
+    std::vector<std::thread> running;
+    for (std::size_t i = 0; i < count; ++i) running.emplace_back(body, i);
+    for (std::thread& t : running) t.join();
+  };
+  const std::vector<int> steps = {0, 1, -7, 256};
+  for (std::size_t level = 0; level <= s.context->max_level(); ++level) {
+    const Ciphertext a = s.encrypt(msg(40 + level), s.context->default_scale(), level);
+    const Ciphertext b = s.encrypt(msg(50 + level), s.context->default_scale(), level);
+    const Ciphertext product = s.evaluator.multiply(a, b);
+    Ciphertext serial = product, parallel = product;
+    s.evaluator.relinearize_inplace(serial, s.relin);
+    s.evaluator.relinearize_inplace(parallel, s.relin, threads);
+    ASSERT_EQ(serial.components, parallel.components) << "relinearize, level " << level;
+    if (level > 0) {
+      s.evaluator.rescale_inplace(serial);
+      s.evaluator.rescale_inplace(parallel, threads);
+      ASSERT_EQ(serial.components, parallel.components) << "rescale, level " << level;
+      EXPECT_DOUBLE_EQ(serial.scale, parallel.scale);
+    }
+    EXPECT_EQ(s.evaluator.rotate(a, -7, s.galois).components,
+              s.evaluator.rotate(a, -7, s.galois, threads).components)
+        << "rotate, level " << level;
+    EXPECT_EQ(s.evaluator.rotate_and_sum(a, 8, 2, s.galois).components,
+              s.evaluator.rotate_and_sum(a, 8, 2, s.galois, threads).components)
+        << "rotate_and_sum, level " << level;
+    const auto hoisted = s.evaluator.rotate_hoisted(a, steps, s.galois);
+    const auto hoisted_parallel = s.evaluator.rotate_hoisted(a, steps, s.galois, threads);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      EXPECT_EQ(hoisted[i].components, hoisted_parallel[i].components)
+          << "hoisted step " << steps[i] << ", level " << level;
+    }
+    const std::vector<Ciphertext> left = {a, b}, right = {b, a};
+    EXPECT_EQ(s.evaluator.multiply_sum(left, right, {}, level).components,
+              s.evaluator.multiply_sum(left, right, {}, level, threads).components)
+        << "multiply_sum, level " << level;
+  }
 }
 
 TEST(Evaluator, MismatchesAreClearErrors) {

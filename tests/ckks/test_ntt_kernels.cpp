@@ -244,6 +244,56 @@ TEST(SimdKernels, ElementwiseOpsAreBitIdenticalToScalar) {
   }
 }
 
+// The forward's fused product sum_t a_t (b_t + p_t) against 128-bit scalar sums, with operands
+// at q - 1 (the largest lazy sums) and without plaintexts.
+TEST(SimdKernels, TensorSumIsBitIdenticalToScalar) {
+  if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 IFMA";
+  std::uint64_t state = 4242;
+  constexpr std::size_t n = 64;
+  for (const int bits : {21, 40, 49, 50, 51}) {
+    const std::vector<int> sizes = {bits};
+    const Modulus m(generate_ntt_primes(sizes, n)[0]);
+    const std::uint64_t q = m.value();
+    for (std::size_t count = 1; count <= simd::kMaxTensorSumTerms + 1; ++count) {
+      // Operands: a0, a1, b0, b1, p per term.
+      std::vector<std::vector<std::uint64_t>> v(5 * count, std::vector<std::uint64_t>(n));
+      std::vector<const std::uint64_t*> ptr(5 * count);
+      for (std::size_t j = 0; j < v.size(); ++j) {
+        for (std::size_t k = 0; k < n; ++k) v[j][k] = k < 4 ? q - 1 : next(state) % q;
+        ptr[j] = v[j].data();
+      }
+      for (const bool with_plain : {true, false}) {
+        if (!with_plain) {
+          for (std::size_t t = 0; t < count; ++t) ptr[4 * count + t] = nullptr;
+        }
+        std::vector<std::uint64_t> r0(n), r1(n), r2(n);
+        const auto* const* p = ptr.data();
+        const bool vector = simd::tensor_sum(count, p, p + count, p + 2 * count, p + 3 * count,
+                                             p + 4 * count, r0.data(), r1.data(), r2.data(), n, q);
+        if (bits > 50 || count > simd::kMaxTensorSumTerms) {
+          EXPECT_FALSE(vector) << bits << " bits, " << count << " terms";
+          continue;
+        }
+        ASSERT_TRUE(vector);
+        for (std::size_t k = 0; k < n; ++k) {
+          u128 s0 = 0, s1 = 0, s2 = 0;
+          for (std::size_t t = 0; t < count; ++t) {
+            const std::uint64_t a0 = v[t][k], a1 = v[count + t][k];
+            const std::uint64_t b0 = v[2 * count + t][k], b1 = v[3 * count + t][k];
+            const std::uint64_t y0 = with_plain ? add_mod(b0, v[4 * count + t][k], q) : b0;
+            s0 += static_cast<u128>(a0) * y0;
+            s1 += static_cast<u128>(a0) * b1 + static_cast<u128>(a1) * y0;
+            s2 += static_cast<u128>(a1) * b1;
+          }
+          ASSERT_EQ(r0[k], reduce_u128(s0, m)) << bits << " bits, " << count << " terms, " << k;
+          ASSERT_EQ(r1[k], reduce_u128(s1, m)) << bits << " bits, " << count << " terms, " << k;
+          ASSERT_EQ(r2[k], reduce_u128(s2, m)) << bits << " bits, " << count << " terms, " << k;
+        }
+      }
+    }
+  }
+}
+
 TEST(SimdKernels, RescaleLoopsAreBitIdenticalToScalar) {
   if (!cpu_has_avx512_ifma()) GTEST_SKIP() << "this CPU has no AVX-512 IFMA";
   std::uint64_t state = 555;

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "ckks/encoder.hpp"
@@ -27,6 +29,26 @@ TEST(WorkerPool, RunsEveryIndexOnceAndIsReusable) {
       for (const auto& h : hits) ASSERT_EQ(h.load(), 1);
     }
     pool.parallel_for(0, [](std::size_t) { FAIL() << "no index expected"; });
+  }
+}
+
+// Many tiny jobs back to back (workers still spinning or just leaving the previous job), and jobs
+// after the workers went to sleep: every index exactly once, every time.
+TEST(WorkerPool, HandsOverTinyJobsAndWakesSleepingWorkers) {
+  for (const std::size_t threads : {2u, 3u}) {
+    WorkerPool pool(threads);
+    std::vector<std::atomic<int>> hits(5);
+    for (int round = 0; round < 20000; ++round) {
+      const std::size_t count = 2 + static_cast<std::size_t>(round % 4);
+      pool.parallel_for(count, [&](std::size_t i) { hits[i].fetch_add(1); });
+      for (std::size_t i = 0; i < count; ++i) ASSERT_EQ(hits[i].exchange(0), 1) << round;
+    }
+    for (int round = 0; round < 3; ++round) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // past the spin: workers sleep
+      std::atomic<int> ran{0};
+      pool.parallel_for(16, [&](std::size_t) { ran.fetch_add(1); });
+      EXPECT_EQ(ran.load(), 16);
+    }
   }
 }
 
