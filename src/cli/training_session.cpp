@@ -115,9 +115,12 @@ void add_run_options(CLI::App& command, RunOptions& options) {
 }
 
 void add_he_options(CLI::App& command, RunOptions& options) {
-  command.add_option("--ckks", options.he.preset, "CKKS parameter preset of the HE modes")
+  command
+      .add_option("--ckks", options.he.preset,
+                  "CKKS parameter preset of the HE modes (paper also takes the artifact's "
+                  "paper-8192/paper-16384: primes {40,21,21,21}+40, A and eta G at 2^21)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"sealed-8192", "sealed-16384"}));
+      ->check(CLI::IsMember({"sealed-8192", "sealed-16384", "paper-8192", "paper-16384"}));
   command.add_flag("--flood", options.he.flood,
                    "sealed: the server floods and re-randomises its replies (circuit privacy)");
   command
@@ -144,6 +147,11 @@ RemoteHead make_remote_head(split::Transport& transport, const RunOptions& optio
   }
   if (options.mode != split::kPaperProtocol && options.mode != split::kSealedProtocol) {
     throw CLI::ValidationError("--mode", "unknown network mode " + options.mode);
+  }
+  if (options.mode == split::kSealedProtocol && options.he.preset.starts_with("paper-")) {
+    throw CLI::ValidationError("--ckks", options.he.preset +
+                                             " (21-bit primes) serves --mode paper only; sealed "
+                                             "needs sealed-8192 or sealed-16384");
   }
   auto crypto = std::make_shared<split::HeClientCrypto>(
       options.he.preset, static_cast<std::size_t>(nn::kSplitFeatures), classes);

@@ -13,6 +13,11 @@ std::size_t ciphertexts_for(std::size_t rows, std::size_t per_ciphertext) {
   return (rows + per_ciphertext - 1) / per_ciphertext;
 }
 
+HeScales he_scales(const ckks::CkksContext& context) {
+  if (context.default_scale() >= kActivationScale) return {};
+  return {context.default_scale(), context.default_scale()};
+}
+
 std::vector<Blob> to_blobs(std::span<const ckks::Bytes> ciphertexts) {
   std::vector<Blob> blobs;
   blobs.reserve(ciphertexts.size());

@@ -22,6 +22,16 @@ inline constexpr const char* kDefaultCkksPreset = "sealed-8192";
 inline constexpr double kActivationScale = 1099511627776.0;   // 2^40
 inline constexpr double kGradientScale = 1125899906842624.0;  // 2^50
 
+// The encoding scales a parameter set supports. Presets whose default scale is 2^40 or more (the
+// sealed presets) encode A at kActivationScale and eta*G at kGradientScale; the artifact's
+// presets (paper-*, 21-bit primes, scale 2^21) encode both at their own scale, as the artifact
+// does. paper serves both kinds; sealed serves only the former (its depth needs 2^40 primes).
+struct HeScales {
+  double activations = kActivationScale;
+  double gradients = kGradientScale;
+};
+HeScales he_scales(const ckks::CkksContext& context);
+
 // Blob names.
 inline constexpr const char* kPublicContextBlob = "public_context";
 inline constexpr const char* kCiphertextBlob = "ct";

@@ -52,9 +52,9 @@ HeRemoteHead::HeRemoteHead(Transport& transport, const HeadParams& params, std::
     delta_.assign(features * classes, 0.0);
     delta_bias_.assign(classes, 0.0);
   }
-  // The server needs the public key only to encrypt: paper (Enc(eta G) for its Enc(dL/dW)) and
-  // flooding (re-randomising replies).
-  const bool public_key = !sealed || options_.flood;
+  // The server needs the public key only to re-randomise flooded replies (paper multiplies Enc(A)
+  // by its clear G: no encryption on the server).
+  const bool public_key = sealed && options_.flood;
   const std::vector<int> steps =
       sealed ? sealed_galois_steps(crypto_->layout()) : paper_galois_steps(crypto_->layout());
   const ckks::Bytes context = crypto_->public_context(steps, public_key);
@@ -84,17 +84,18 @@ std::vector<Blob> HeRemoteHead::encrypt_rows(const nn::FloatTensor& values, bool
   const std::size_t rows = static_cast<std::size_t>(values.dim(0));
   const std::size_t width = static_cast<std::size_t>(values.dim(1));
   const std::size_t per = crypto_->layout().samples_per_ciphertext();
+  const HeScales scales = he_scales(crypto_->context());
   std::vector<ckks::Bytes> out;
   for (std::size_t first = 0; first < rows; first += per) {
     const std::size_t count = std::min(per, rows - first);
     const std::vector<double> chunk(values.data.begin() + first * width,
                                     values.data.begin() + (first + count) * width);
-    out.push_back(
-        gradients
-            ? crypto_->encrypt_seeded(
-                  crypto_->codec().pack_gradients(chunk, count, params_.server_lr), kGradientScale)
-            : crypto_->encrypt_seeded(crypto_->codec().pack_activations(chunk, count),
-                                      kActivationScale));
+    out.push_back(gradients
+                      ? crypto_->encrypt_seeded(
+                            crypto_->codec().pack_gradients(chunk, count, params_.server_lr),
+                            scales.gradients)
+                      : crypto_->encrypt_seeded(crypto_->codec().pack_activations(chunk, count),
+                                                scales.activations));
   }
   return to_blobs(out);
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <complex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,12 +44,16 @@ std::uint64_t parse_unsigned(const Message& message, const std::string& key) {
 }
 
 // The presets this server serves: their fingerprints are checked on the public context's header
-// before any context is built (a foreign, huge parameter set costs nothing).
-constexpr const char* kServedPresets[] = {"sealed-8192", "sealed-16384"};
+// before any context is built (a foreign, huge parameter set costs nothing). paper also serves
+// the artifact's parameter sets (scale 2^21, he_scales); sealed's depth needs the 2^40 primes.
+using PresetList = std::span<const char* const>;
+constexpr const char* kSealedPresets[] = {"sealed-8192", "sealed-16384"};
+constexpr const char* kPaperPresets[] = {"sealed-8192", "sealed-16384", "paper-8192",
+                                         "paper-16384"};
 
-ckks::LoadOptions served_parameter_sets() {
+ckks::LoadOptions served_parameter_sets(PresetList presets) {
   ckks::LoadOptions options;
-  for (const char* name : kServedPresets) {
+  for (const char* name : presets) {
     options.accepted_fingerprints.push_back(
         ckks::CkksContext::create(ckks::preset(name))->fingerprint());
   }
@@ -60,10 +65,10 @@ struct ServerKeys {
   std::shared_ptr<const ckks::CkksContext> context;
   ckks::RelinKeys relin;
   ckks::GaloisKeys galois;
-  std::optional<ckks::Encryptor> public_encryptor;  // paper, flooding
+  std::optional<ckks::Encryptor> public_encryptor;  // sealed with flooding
 };
 
-ServerKeys load_server_keys(const Message& hello, bool need_public_key) {
+ServerKeys load_server_keys(const Message& hello, bool need_public_key, PresetList presets) {
   const Blob* blob = nullptr;
   for (const Blob& b : hello.blobs) {
     if (b.name == kPublicContextBlob) blob = &b;
@@ -76,12 +81,11 @@ ServerKeys load_server_keys(const Message& hello, bool need_public_key) {
   try {
     pc = ckks::load_public_context(
         {reinterpret_cast<const std::uint8_t*>(blob->bytes.data()), blob->bytes.size()},
-        served_parameter_sets());
+        served_parameter_sets(presets));
   } catch (const std::exception& e) {
     // Name both sides' parameter sets: the client's preset (from its Hello) and the server's.
     std::string served;
-    for (const char* name : kServedPresets)
-      served += (served.empty() ? "" : ", ") + std::string(name);
+    for (const char* name : presets) served += (served.empty() ? "" : ", ") + std::string(name);
     const auto preset = hello.fields.find("ckks_preset");
     throw TransportError(std::string("hello: public context refused: ") + e.what() +
                          " (client preset \"" +
@@ -122,14 +126,14 @@ void add_counts(Message& reply, const packing::KeySwitchCount& count) {
 class HeServerBase {
  public:
   HeServerBase(Transport& transport, const Message& hello, const ServerOptions& options,
-               const char* protocol, bool need_public_key)
+               const char* protocol, bool need_public_key, PresetList presets)
       : transport_(transport),
         options_(options),
         protocol_(protocol),
         features_(bounded_hello_integer(hello, "features", 16, kMaxFeatures)),
         classes_(bounded_hello_integer(hello, "classes", 2, kMaxClasses)),
         eta_(hello.number_field("server_lr")),
-        keys_(load_server_keys(hello, need_public_key)),
+        keys_(load_server_keys(hello, need_public_key, presets)),
         layout_(keys_.context->slot_count(), static_cast<std::size_t>(features_),
                 static_cast<std::size_t>(classes_)),
         evaluator_(keys_.context),
@@ -255,7 +259,8 @@ class HeServerBase {
 class SealedServer final : public HeServerBase {
  public:
   SealedServer(Transport& transport, const Message& hello, const ServerOptions& options)
-      : HeServerBase(transport, hello, options, kSealedProtocol, hello.field("flood") == "1"),
+      : HeServerBase(transport, hello, options, kSealedProtocol, hello.field("flood") == "1",
+                     kSealedPresets),
         flood_(hello.field("flood") == "1"),
         frozen_(hello.field("server_layer") == "frozen"),
         layer_(keys_.context, layout_, to_doubles(initial_.weight()), to_doubles(initial_.bias()),
@@ -363,7 +368,8 @@ class SealedServer final : public HeServerBase {
 class PaperServer final : public HeServerBase {
  public:
   PaperServer(Transport& transport, const Message& hello, const ServerOptions& options)
-      : HeServerBase(transport, hello, options, kPaperProtocol, true),
+      : HeServerBase(transport, hello, options, kPaperProtocol, false, kPaperPresets),
+        scales_(he_scales(context())),
         codec_(layout_),
         w_(to_doubles(initial_.weight())),
         b_(to_doubles(initial_.bias())) {}
@@ -409,14 +415,14 @@ class PaperServer final : public HeServerBase {
     // W0 = the current W, Delta = 0: Enc(Z) = Enc(A) W^T + b.
     if (!layer_)
       layer_.emplace(keys_.context, layout_, w_, b_,
-                     packing::EncryptedSplitLayer::Scales{kActivationScale, kGradientScale});
+                     packing::EncryptedSplitLayer::Scales{scales_.activations, scales_.gradients});
     return *layer_;
   }
 
   void on_activations(const Message& message) override {
     apply_refresh(message);
     const std::vector<ckks::Ciphertext> a = receive_ciphertexts(
-        context(), message, ciphertext_count(message), context().max_level(), kActivationScale);
+        context(), message, ciphertext_count(message), context().max_level(), scales_.activations);
     packing::KeySwitchCount count;
     const std::vector<ckks::Ciphertext> z = logits(layer(), a, shifted_, count);
     pending_ = BatchId{message.epoch, message.batch};
@@ -463,15 +469,20 @@ class PaperServer final : public HeServerBase {
     for (std::size_t k = 0; k < rows; ++k) {
       for (std::size_t i = 0; i < c(); ++i) b_[i] -= eta_ * g[k * c() + i];
     }
-    // Enc(-eta dL/dW) = -eta G^T Enc(A): the layer's update with G encrypted under the client's
-    // public key (Delta starts at zero in this batch's layer).
+    // Enc(-eta dL/dW) = -eta G^T Enc(A): the layer's update (Delta starts at zero in this batch's
+    // layer). G is in the clear here, so this is a plaintext x ciphertext product, as in the
+    // artifact: eta G enters as the trivial encryption (m, 0), which carries no encryption noise
+    // (a public-key encryption at the paper presets' 2^21 would add noise of the order of eta G).
     const std::size_t per = layout_.samples_per_ciphertext();
     std::vector<ckks::Ciphertext> enc_g;
     for (std::size_t first = 0; first < rows; first += per) {
       const std::size_t count = std::min(per, rows - first);
       const std::vector<double> chunk(g.begin() + first * c(), g.begin() + (first + count) * c());
-      enc_g.push_back(keys_.public_encryptor->encrypt(encoder_.encode(
-          codec_.pack_gradients(chunk, count, eta_), kGradientScale, context().max_level())));
+      ckks::Plaintext p = encoder_.encode(codec_.pack_gradients(chunk, count, eta_),
+                                          scales_.gradients, context().max_level());
+      const std::size_t degree = p.poly.degree();
+      enc_g.push_back(ckks::Ciphertext{
+          {std::move(p.poly), ckks::RnsPoly(degree, p.level + 1)}, p.level, p.scale});
     }
     packing::KeySwitchCount count;
     layer_->update(shifted_, enc_g, eval_keys(), count, &pool_);
@@ -502,7 +513,7 @@ class PaperServer final : public HeServerBase {
   void on_eval(const Message& message) override {
     apply_refresh(message);
     const std::vector<ckks::Ciphertext> a = receive_ciphertexts(
-        context(), message, ciphertext_count(message), context().max_level(), kActivationScale);
+        context(), message, ciphertext_count(message), context().max_level(), scales_.activations);
     packing::KeySwitchCount ignored;
     std::vector<packing::ShiftedActivations> shifted;
     transport_.send(Message{MessageKind::kEvalLogits,
@@ -554,6 +565,7 @@ class PaperServer final : public HeServerBase {
     return out;
   }
 
+  HeScales scales_;                         // encoding scales of the client's parameter set
   std::vector<ckks::Ciphertext> oracle_a_;  // the client's Enc(A) of the pending batch
   packing::SplitClientCodec codec_;         // slot arithmetic only (no key)
   std::vector<double> w_;

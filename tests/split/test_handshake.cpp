@@ -78,7 +78,8 @@ void check_hello(const split::Message& hello, const HeSession& session, bool pap
   EXPECT_EQ(pc.context->fingerprint(), session.crypto->context().fingerprint());
   ASSERT_TRUE(pc.relin_keys.has_value());
   ASSERT_TRUE(pc.galois_keys.has_value());
-  EXPECT_EQ(pc.public_key.has_value(), paper);  // paper encrypts eta G; sealed never encrypts
+  // Neither server encrypts (paper multiplies Enc(A) by its clear G); only sealed --flood would.
+  EXPECT_FALSE(pc.public_key.has_value());
   // Exactly the packing's rotations (paper: without the backward's un-shifts) plus conjugation.
   const std::vector<int> steps = paper ? split::paper_galois_steps(session.crypto->layout())
                                        : split::sealed_galois_steps(session.crypto->layout());
