@@ -114,6 +114,24 @@ TEST(AttackPaper, DecryptionOracleRecoversAAtBatch4And16) {
   }
 }
 
+// The same deviating server at the artifact's scale 2^21 (PROTOCOL.md measured 0.6% on the
+// artifact): the client still returns its A, to within the CKKS noise of that scale (the key
+// switches of the block rotations at a 2^21 scale).
+TEST(AttackPaper, DecryptionOracleAtTheArtifactScale) {
+  const auto dir = test::scratch_dir("attack-paper-oracle-2-21");
+  recorded_he_session(split::kPaperProtocol, dir, kBatch, "decryption-oracle", "paper-8192");
+  AttackOptions options;
+  options.run_dir = dir;
+  options.data = dir / "data.h5";
+  options.out_dir = dir / "report";
+  const nlohmann::json r = run_attacks(options)["decryption_oracle"];
+  std::printf("decryption oracle at batch 4, paper-8192: %s\n", r.dump().c_str());
+  EXPECT_EQ(r["batches"].get<std::size_t>(), 10u);
+  // Measured: median 1.2e-2, worst 1.3e-2 (at 2^40: 5e-9). A is recovered, noisier.
+  EXPECT_LE(r["max_relative_error"].get<double>(), 5e-2);
+  EXPECT_GT(r["relative_error"].get<double>(), 1e-4);
+}
+
 // The artifact's parameters (paper-8192: primes {40,21,21,21} + 40, A and eta G encoded at 2^21)
 // against our default (sealed-8192: A at 2^40, eta G at 2^50), same data, seed and batches. Both
 // train alike (the client's front learns from the clear dL/dA); the refresh gives A back at
