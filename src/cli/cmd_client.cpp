@@ -41,8 +41,8 @@ void run_client(const ClientCommand& cmd) {
   if (cmd.checkpoints.active()) {
     // Before connecting: a resumed run must match the run it continues.
     ClientCheckpoints checkpoints(run_dir, cmd.checkpoints, cmd.run, data, front, *observer);
-    net::ClientConnection connection(cmd.connect,
-                                     network_options(cmd.network, cmd.connect, net::Role::kClient));
+    net::ClientConnection connection(
+        cmd.connect, client_network_options(cmd.network, cmd.connect, cmd.run, data.classes));
     const split::TrainingResult result =
         train_plain_with_checkpoints(connection, cmd.run, data, front, checkpoints);
     connection.close();
@@ -50,8 +50,8 @@ void run_client(const ClientCommand& cmd) {
     print_result(result, run_dir);
     return;
   }
-  net::ClientConnection connection(cmd.connect,
-                                   network_options(cmd.network, cmd.connect, net::Role::kClient));
+  net::ClientConnection connection(
+      cmd.connect, client_network_options(cmd.network, cmd.connect, cmd.run, data.classes));
   const RemoteHead remote = make_remote_head(connection, cmd.run, data.classes, run_dir);
   const split::TrainingResult result =
       split::train(front, *remote.head, data.dataset, data.classes, t, *observer);

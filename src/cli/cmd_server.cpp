@@ -12,6 +12,7 @@
 #include "net/cpu_awake.hpp"
 #include "net/grpc_logging.hpp"
 #include "net/session_server.hpp"
+#include "nn/client_front.hpp"
 #include "nn/torch_threads.hpp"
 #include "split/session_server.hpp"
 
@@ -29,6 +30,7 @@ struct ServerCommand {
   NetworkFlags network;
   std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
   std::string adversary;                             // --adversary (privacy evaluation)
+  std::int64_t max_rows = split::kDefaultMaxRows;
 };
 
 void run_server(const ServerCommand& cmd) {
@@ -41,6 +43,7 @@ void run_server(const ServerCommand& cmd) {
   options.torch_threads = cmd.threads;
   options.record_dir = cmd.record_view;
   options.adversary = cmd.adversary;
+  options.max_rows = cmd.max_rows;
   std::atomic<std::size_t> batches = 0;
   if (cmd.exit_after_batches > 0) {
     options.on_batch = [&batches, limit = cmd.exit_after_batches](const split::BatchId&) {
@@ -51,7 +54,14 @@ void run_server(const ServerCommand& cmd) {
       }
     };
   }
-  const net::NetOptions net_options = network_options(cmd.network, cmd.listen, net::Role::kServer);
+  net::NetOptions net_options = network_options(cmd.network, cmd.listen, net::Role::kServer);
+  // gRPC refuses anything larger than the largest message of any protocol and preset served at
+  // --max-rows; each session then tightens that to its own parameters after Hello.
+  apply_message_bounds(net_options,
+                       split::server_message_bounds(static_cast<std::size_t>(cmd.max_rows),
+                                                    static_cast<std::size_t>(nn::kSplitFeatures),
+                                                    split::kServedClassesBound),
+                       net::Role::kServer);
   std::atomic<std::size_t> session_number = 0;
   net::SessionServer server(
       cmd.listen,
@@ -110,6 +120,12 @@ void add_server_command(CLI::App& app) {
                    "privacy evaluation only: decryption-oracle makes a paper server send the "
                    "client's own Enc(A) in place of the refresh (docs/privacy.md)")
       ->check(CLI::IsMember({"decryption-oracle"}));
+  server
+      ->add_option("--max-rows", cmd->max_rows,
+                   "most samples in one message (training batch or evaluation chunk); with the "
+                   "protocols' parameters it fixes the largest message accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 16));
   server->add_option("--record-server-view", cmd->record_view,
                      "save everything the server received, sent and computed, one file per "
                      "session in DIR (input of `hesplit attack`)");

@@ -1,11 +1,13 @@
 // `hesplit train`: one command for a whole training run. local: both halves in this process;
 // plain, paper, sealed: a gRPC server on a loopback port and the client in this process, over a
 // real stream.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
 #include "net/cpu_awake.hpp"
@@ -42,8 +44,14 @@ split::TrainingResult train_remote(const TrainCommand& cmd, const LoadedDataset&
                                    nn::ClientFront& front, const std::filesystem::path& run_dir,
                                    split::TrainingObserver& observer) {
   const split::TrainOptions& t = cmd.run.train;
-  const net::NetOptions net_options;
+  // Both roles' limits come from this run's protocol, preset, batch and evaluation chunk.
+  const split::MessageBounds bounds = client_message_bounds(cmd.run, data.classes);
+  net::NetOptions server_net;
+  net::NetOptions client_net;
+  apply_message_bounds(server_net, bounds, net::Role::kServer);
+  apply_message_bounds(client_net, bounds, net::Role::kClient);
   split::ServerOptions server_options;
+  server_options.max_rows = static_cast<std::int64_t>(std::max(t.batch_size, t.eval_chunk));
   server_options.checkpoint_dir = run_dir;
   server_options.torch_threads = cmd.run.threads;
   server_options.record_dir = cmd.record_view;
@@ -52,12 +60,12 @@ split::TrainingResult train_remote(const TrainCommand& cmd, const LoadedDataset&
       [&server_options](split::Transport& transport) {
         split::serve_session(transport, server_options);
       },
-      net_options);
+      server_net);
   const std::string address = "127.0.0.1:" + std::to_string(server.port());
   const net::CpuAwake awake(cmd.run.busy_poll);
   split::TrainingResult result;
   {
-    net::ClientConnection connection(address, net_options);
+    net::ClientConnection connection(address, client_net);
     const RemoteHead remote = make_remote_head(connection, cmd.run, data.classes, run_dir);
     result = split::train(front, *remote.head, data.dataset, data.classes, t, observer);
     connection.close();

@@ -1,10 +1,13 @@
 #include "cli/network_options.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
 
+#include "cli/training_session.hpp"
 #include "net/auth_token.hpp"
+#include "nn/client_front.hpp"
 
 namespace hesplit::cli {
 
@@ -80,6 +83,27 @@ net::NetOptions network_options(const NetworkFlags& flags, const std::string& ad
   options.max_concurrent_sessions = flags.concurrent;
   net::check_transport_security(address, role, options, flags.insecure, std::cerr);
   return options;
+}
+
+void apply_message_bounds(net::NetOptions& options, const split::MessageBounds& bounds,
+                          net::Role role) {
+  const bool server = role == net::Role::kServer;
+  options.max_receive_bytes = server ? bounds.to_server : bounds.to_client;
+  options.max_send_bytes = server ? bounds.to_client : bounds.to_server;
+  options.message_limit_basis = bounds.basis;
+}
+
+net::NetOptions client_network_options(const NetworkFlags& flags, const std::string& address,
+                                       const RunOptions& run, std::size_t classes) {
+  net::NetOptions options = network_options(flags, address, net::Role::kClient);
+  apply_message_bounds(options, client_message_bounds(run, classes), net::Role::kClient);
+  return options;
+}
+
+split::MessageBounds client_message_bounds(const RunOptions& run, std::size_t classes) {
+  const std::size_t rows = std::max(run.train.batch_size, run.train.eval_chunk);
+  return split::session_message_bounds(run.mode, run.he.preset, rows,
+                                       static_cast<std::size_t>(nn::kSplitFeatures), classes);
 }
 
 }  // namespace hesplit::cli

@@ -9,6 +9,11 @@
 
 #include "net/options.hpp"
 #include "net/security_policy.hpp"
+#include "split/message_bounds.hpp"
+
+namespace hesplit::cli {
+struct RunOptions;
+}
 
 namespace hesplit::cli {
 
@@ -26,5 +31,19 @@ void add_network_options(CLI::App& command, NetworkFlags& flags, net::Role role)
 // Reads the token file and PEM paths, checks the policy for `address` (warnings on stderr).
 net::NetOptions network_options(const NetworkFlags& flags, const std::string& address,
                                 net::Role role);
+
+// network_options() for `hesplit client`, with the message size limits of the session `run`
+// opens (client_message_bounds).
+net::NetOptions client_network_options(const NetworkFlags& flags, const std::string& address,
+                                       const RunOptions& run, std::size_t classes);
+
+// Sets the gRPC message size limits of `role` from the protocol's bounds: receive what the peer
+// can send, send what this side can.
+void apply_message_bounds(net::NetOptions& options, const split::MessageBounds& bounds,
+                          net::Role role);
+
+// The bounds of the session a client configured by `run` (mode, --ckks, --batch, the evaluation
+// chunk) opens for a dataset of `classes` classes.
+split::MessageBounds client_message_bounds(const RunOptions& run, std::size_t classes);
 
 }  // namespace hesplit::cli

@@ -17,8 +17,8 @@ using detail::tag_of;
 
 grpc::ChannelArguments channel_arguments(const NetOptions& options) {
   grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
-  args.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  args.SetMaxReceiveMessageSize(detail::grpc_message_limit(options.max_receive_bytes));
+  args.SetMaxSendMessageSize(detail::grpc_message_limit(options.max_send_bytes));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options.keepalive_interval.count()));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options.keepalive_timeout.count()));
   // Bandwidth probing pings add frames (and wake-ups) to a latency-bound exchange of small
@@ -53,6 +53,8 @@ struct ClientConnection::Impl {
   Impl() : waiter(queue) {}
 
   std::chrono::milliseconds message_timeout{0};
+  std::size_t receive_limit = 0;  // gRPC's, then the session's (limit_received_bytes)
+  std::string receive_basis;
 
   ~Impl() {
     if (stream && !finished) {
@@ -84,6 +86,12 @@ struct ClientConnection::Impl {
         status.ok() ? std::string("the server closed the session early") : status.error_message();
     const bool gone = status.ok() || status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                       status.error_code() == grpc::StatusCode::CANCELLED;
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      // gRPC refused a message above its size limit (ours from the server, or the server's).
+      throw split::TransportError("session with " + address + " ended while " + during + ": " +
+                                  detail + " (this client accepts at most " +
+                                  std::to_string(receive_limit) + " bytes: " + receive_basis + ")");
+    }
     if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
       throw split::TransportError("server " + address + " refused the session: " + detail);
     }
@@ -111,6 +119,8 @@ ClientConnection::ClientConnection(const std::string& address, const NetOptions&
     : impl_(std::make_unique<Impl>()) {
   impl_->address = address;
   impl_->message_timeout = options.message_timeout;
+  impl_->receive_limit = options.max_receive_bytes;
+  impl_->receive_basis = options.message_limit_basis;
   impl_->channel = grpc::CreateCustomChannel(address, detail::channel_credentials(options),
                                              channel_arguments(options));
   if (!impl_->channel->WaitForConnected(after(options.connect_timeout))) {
@@ -160,12 +170,25 @@ split::Message ClientConnection::receive() {
                                 " ms; session cancelled");
   }
   if (result != Result::kOk) impl_->fail("waiting for its reply");
-  impl_->traffic.bytes_received += envelope.ByteSizeLong();
+  const std::size_t size = envelope.ByteSizeLong();
+  if (size > impl_->receive_limit) {
+    impl_->context.TryCancel();
+    impl_->finish();
+    throw split::TransportError(
+        "server " + impl_->address + ": " +
+        split::oversized_message_text(size, impl_->receive_limit, impl_->receive_basis));
+  }
+  impl_->traffic.bytes_received += size;
   ++impl_->traffic.messages_received;
   return detail::decode(envelope);
 }
 
 split::Traffic ClientConnection::traffic() const { return impl_->traffic; }
+
+void ClientConnection::limit_received_bytes(std::size_t bytes, const std::string& basis) {
+  impl_->receive_limit = std::min(impl_->receive_limit, bytes);
+  impl_->receive_basis = basis;
+}
 
 void ClientConnection::close() {
   if (impl_->finished) return;

@@ -1,6 +1,7 @@
 #pragma once
 // The client end of a session: connects to a hesplit server over gRPC and opens the session's
 // bidirectional stream. Implements split::Transport; gRPC types stay in the .cpp.
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,8 @@ class ClientConnection final : public split::Transport {
   void send(const split::Message& message) override;
   split::Message receive() override;
   split::Traffic traffic() const override;
+  // Tightens the receive limit (gRPC's, from NetOptions) for the rest of the session.
+  void limit_received_bytes(std::size_t bytes, const std::string& basis) override;
 
   // Half-closes the stream and waits for the server's final status; throws if it reports an error.
   void close();

@@ -1,7 +1,9 @@
 #include "net/codec.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "split/checksum.hpp"
@@ -27,6 +29,10 @@ split::TransportError malformed(const wire::Envelope& envelope, const std::strin
 }
 
 }  // namespace
+
+int grpc_message_limit(std::size_t bytes) {
+  return static_cast<int>(std::min<std::size_t>(bytes, std::numeric_limits<int>::max()));
+}
 
 wire::Envelope encode(const split::Message& message) {
   wire::Envelope envelope;

@@ -10,8 +10,13 @@
 namespace hesplit::net {
 
 struct NetOptions {
-  // Largest serialized message accepted or sent; gRPC enforces it on both ends.
-  std::size_t max_message_bytes = 256u << 20;
+  // Largest serialized message received and sent; gRPC enforces them (at most 2 GiB - 1, its
+  // limit). `hesplit server` and `hesplit client` derive them from the protocols and parameters
+  // they are configured for (split/message_bounds.hpp); these defaults serve tests and tools.
+  std::size_t max_receive_bytes = std::size_t{256} << 20;
+  std::size_t max_send_bytes = std::size_t{256} << 20;
+  // What the limits were derived from, for the error that refuses a larger message.
+  std::string message_limit_basis = "the default limit of 256 MiB";
   // How long the client waits for the server to accept the connection.
   std::chrono::milliseconds connect_timeout{10'000};
   // Deadline of a whole session (the client's RPC deadline).

@@ -28,8 +28,13 @@ using Stream = grpc::ServerAsyncReaderWriter<wire::Envelope, wire::Envelope>;
 class StreamTransport final : public split::Transport {
  public:
   StreamTransport(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter,
-                  std::chrono::milliseconds message_timeout)
-      : context_(context), stream_(stream), waiter_(waiter), message_timeout_(message_timeout) {}
+                  const NetOptions& options)
+      : context_(context),
+        stream_(stream),
+        waiter_(waiter),
+        message_timeout_(options.message_timeout),
+        receive_limit_(options.max_receive_bytes),
+        receive_basis_(options.message_limit_basis) {}
 
   void send(const split::Message& message) override {
     complete_pending_write(split::describe(message));
@@ -54,15 +59,30 @@ class StreamTransport final : public split::Transport {
                                   " ms; session cancelled");
     }
     if (result != Result::kOk) {
+      // gRPC also fails the read of a message above the server's limit (the client is told).
       throw split::PeerDisconnected("client " + context_.peer() +
-                                    " disconnected or closed its stream");
+                                    " disconnected, closed its stream or sent a message above "
+                                    "the server's limit of " +
+                                    std::to_string(receive_limit_) + " bytes");
     }
-    traffic_.bytes_received += envelope.ByteSizeLong();
+    // Checked before decoding copies the message into tensors and blobs.
+    const std::size_t size = envelope.ByteSizeLong();
+    if (size > receive_limit_) {
+      throw split::TransportError(
+          "client " + context_.peer() + ": " +
+          split::oversized_message_text(size, receive_limit_, receive_basis_));
+    }
+    traffic_.bytes_received += size;
     ++traffic_.messages_received;
     return detail::decode(envelope);
   }
 
   split::Traffic traffic() const override { return traffic_; }
+
+  void limit_received_bytes(std::size_t bytes, const std::string& basis) override {
+    receive_limit_ = std::min(receive_limit_, bytes);
+    receive_basis_ = basis;
+  }
 
   // Ends the RPC with `status` once the last reply has gone out.
   void finish(const grpc::Status& status) {
@@ -88,6 +108,8 @@ class StreamTransport final : public split::Transport {
   Stream& stream_;
   detail::CompletionWaiter& waiter_;
   std::chrono::milliseconds message_timeout_;
+  std::size_t receive_limit_;
+  std::string receive_basis_;
   split::Traffic traffic_;
   bool write_pending_ = false;
 };
@@ -130,7 +152,7 @@ struct SessionServer::Impl {
   }
 
   void run_session(grpc::ServerContext& context, Stream& stream, detail::CompletionWaiter& waiter) {
-    StreamTransport transport(context, stream, waiter, options.message_timeout);
+    StreamTransport transport(context, stream, waiter, options);
     SessionOutcome outcome{context.peer(), nullptr};
     grpc::Status status = grpc::Status::OK;
     if (options.token && !tokens_equal(presented_token(context), *options.token)) {
@@ -182,8 +204,8 @@ SessionServer::SessionServer(const std::string& address, SessionHandler handler,
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                              static_cast<int>(options.keepalive_timeout.count()));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
-  builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  builder.SetMaxReceiveMessageSize(detail::grpc_message_limit(options.max_receive_bytes));
+  builder.SetMaxSendMessageSize(detail::grpc_message_limit(options.max_send_bytes));
   builder.AddListeningPort(address, detail::server_credentials(options), &impl_->port);
   builder.RegisterService(&impl_->service);
   const std::size_t concurrent = std::max<std::size_t>(options.max_concurrent_sessions, 1);

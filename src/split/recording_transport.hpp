@@ -20,6 +20,9 @@ class RecordingTransport final : public Transport {
     return message;
   }
   Traffic traffic() const override { return inner_.traffic(); }
+  void limit_received_bytes(std::size_t bytes, const std::string& basis) override {
+    inner_.limit_received_bytes(bytes, basis);
+  }
 
  private:
   Transport& inner_;

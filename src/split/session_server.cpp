@@ -1,13 +1,36 @@
 #include "split/session_server.hpp"
 
+#include <optional>
+#include <stdexcept>
+
 #include "nn/torch_threads.hpp"
 #include "split/he_protocol.hpp"
 #include "split/he_server.hpp"
+#include "split/message_bounds.hpp"
 #include "split/plain_client.hpp"
 #include "split/plain_server.hpp"
 #include "split/recording_transport.hpp"
 
 namespace hesplit::split {
+
+namespace {
+
+// Before any further message: nothing larger than this session's parameters need is accepted.
+// A Hello whose parameters are out of range gets no bound here: the protocol's server refuses it
+// with its own, more specific message before reading anything else.
+void limit_to_hello(Transport& transport, const Message& hello, std::int64_t max_rows) {
+  std::optional<MessageBounds> bounds;
+  try {
+    bounds = hello_message_bounds(hello, max_rows);
+  } catch (const std::runtime_error&) {  // missing or malformed field, unknown preset
+    return;
+  } catch (const std::invalid_argument&) {
+    return;
+  }
+  transport.limit_received_bytes(bounds->to_server, bounds->basis);
+}
+
+}  // namespace
 
 SessionReport serve_session(Transport& transport, const ServerOptions& options) {
   if (options.record_dir && options.recorder == nullptr) {
@@ -32,6 +55,7 @@ SessionReport serve_session(Transport& transport, const ServerOptions& options) 
                       : protocol == kPaperProtocol  ? &serve_paper
                                                     : nullptr;
   if (serve != nullptr) {
+    limit_to_hello(transport, hello, options.max_rows);
     try {
       return serve(transport, hello, options);
     } catch (const PeerDisconnected& e) {

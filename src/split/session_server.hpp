@@ -14,6 +14,11 @@
 
 namespace hesplit::split {
 
+// Samples per message a server accepts unless told otherwise (hesplit server --max-rows): the
+// evaluation chunk (1024) and any usual training batch fit, and the largest HE message at
+// sealed-16384 stays far below gRPC's 2 GiB message limit.
+inline constexpr std::int64_t kDefaultMaxRows = 4096;
+
 struct ServerOptions {
   // Where the server half's checkpoint (server_head.pt) is written when the session ends.
   std::optional<std::filesystem::path> checkpoint_dir;
@@ -22,8 +27,9 @@ struct ServerOptions {
   // LibTorch threads of the session's thread (0: leave the default). OpenMP's thread count is a
   // per-thread setting, so a server thread must set it for itself.
   int torch_threads = 0;
-  // Largest number of samples accepted in one message.
-  std::int64_t max_rows = 1 << 16;
+  // Largest number of samples accepted in one message; with the protocol's parameters it fixes
+  // the largest message a session accepts (message_bounds.hpp).
+  std::int64_t max_rows = kDefaultMaxRows;
   // Where to record the server's view of each session (one file per session), if anywhere.
   std::optional<std::filesystem::path> record_dir;
   // Set by serve_session while recording (not owned): protocols add the values they compute but

@@ -13,6 +13,11 @@ std::int64_t bounded_hello_integer(const Message& hello, const std::string& key,
   return static_cast<std::int64_t>(value);
 }
 
+std::string oversized_message_text(std::size_t size, std::size_t limit, const std::string& basis) {
+  return "refused a message of " + std::to_string(size) + " bytes: this session's limit is " +
+         std::to_string(limit) + " bytes, the largest message its parameters need (" + basis + ")";
+}
+
 Message expect(Transport& transport, MessageKind kind) {
   Message message = transport.receive();
   if (message.kind != kind) {
