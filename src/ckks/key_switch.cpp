@@ -286,11 +286,13 @@ void key_switch_accumulate(const CkksContext& ctx, const DecomposedPoly& dec,
     std::uint64_t* prod = products[j].get() + c * limbs * n;
     std::uint64_t* special = prod + (level + 1) * n;
     for (std::size_t s = 0; s < k; ++s) ctx.ntt(ctx.num_data_primes() + s).inverse(special + s * n);
-    U64Vector scratch(k * n), lift(n);
-    conv.prepare(special, n, scratch.data());
+    // Written before read: not zeroed (these tasks are on the critical path of a level-0 chain).
+    const auto scratch = std::make_unique_for_overwrite<std::uint64_t[]>(k * n);
+    const auto lift = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+    conv.prepare(special, n, scratch.get());
     RnsPoly& out = c == 0 ? *jobs[j].out0 : *jobs[j].out1;
     for (std::size_t i = 0; i <= level; ++i) {
-      mod_down_limb(ctx, conv, special, scratch.data(), i, prod + i * n, lift.data(),
+      mod_down_limb(ctx, conv, special, scratch.get(), i, prod + i * n, lift.get(),
                     out.limb(i).data());
     }
     if (finished) finished(j, c);

@@ -190,10 +190,11 @@ Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const Split
   return z;
 }
 
-Ciphertext EncryptedSplitLayer::backward_term(std::size_t t, const Ciphertext& g_low,
+Ciphertext EncryptedSplitLayer::backward_term(std::size_t t, const Ciphertext& g,
                                               const SplitEvalKeys& keys) const {
+  // G is read one level down (as mod_switch_to would leave it), without a copy.
   Ciphertext term =
-      evaluator_.multiply_sum({&g_low, 1}, {&delta_[t], 1}, {&w0_diagonals_[t], 1}, g_low.level);
+      evaluator_.multiply_sum({&g, 1}, {&delta_[t], 1}, {&w0_diagonals_[t], 1}, top_level_ - 1);
   evaluator_.relinearize_inplace(term, keys.relin);
   // Rescale first: the rotation back to the feature position is cheaper at the lower level.
   evaluator_.rescale_inplace(term);
@@ -204,10 +205,8 @@ Ciphertext EncryptedSplitLayer::backward_term(std::size_t t, const Ciphertext& g
 Ciphertext EncryptedSplitLayer::backward(const Ciphertext& g, const SplitEvalKeys& keys,
                                          KeySwitchCount& count, WorkerPool* pool) const {
   check_input(g, scales_.gradients, "Enc(eta G)");
-  Ciphertext g_low = g;
-  evaluator_.mod_switch_to_inplace(g_low, top_level_ - 1);
   std::vector<Ciphertext> terms(SplitLayout::kShifts);
-  run(pool, terms.size(), [&](std::size_t t) { terms[t] = backward_term(t, g_low, keys); });
+  run(pool, terms.size(), [&](std::size_t t) { terms[t] = backward_term(t, g, keys); });
   Ciphertext out = std::move(terms[0]);
   for (std::size_t t = 1; t < terms.size(); ++t) evaluator_.add_inplace(out, terms[t]);
   count.relinearizations += SplitLayout::kShifts;
@@ -255,12 +254,16 @@ void EncryptedSplitLayer::update(std::span<const ShiftedActivations> activations
     steps[i] = i < SplitLayout::kShifts ? diagonal_step(i, activations, gradients, keys)
                                         : bias_step(gradients, keys);
   });
-  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t)
-    evaluator_.sub_inplace(delta_[t], steps[t]);
-  evaluator_.sub_inplace(delta_bias_, steps.back());
+  subtract_steps(steps, pool);
   const std::size_t trace = log2_size(layout_.blocks()) + 1;
   count.relinearizations += SplitLayout::kShifts;
   count.rotations += (SplitLayout::kShifts + 1) * trace;
+}
+
+void EncryptedSplitLayer::subtract_steps(std::span<const Ciphertext> steps, WorkerPool* pool) {
+  run(pool, steps.size(), [&](std::size_t i) {
+    evaluator_.sub_inplace(i < SplitLayout::kShifts ? delta_[i] : delta_bias_, steps[i]);
+  });
 }
 
 Ciphertext EncryptedSplitLayer::backward_and_update(const ShiftedActivations& activations,
@@ -273,8 +276,6 @@ Ciphertext EncryptedSplitLayer::backward_and_update(const ShiftedActivations& ac
   }
   const std::span<const ShiftedActivations> a(&activations, 1);
   const std::span<const Ciphertext> g(&gradients, 1);
-  Ciphertext g_low = gradients;
-  evaluator_.mod_switch_to_inplace(g_low, top_level_ - 1);
   // Tasks: 0-3 diagonal updates (5 key switches each), 4 bias (4), 5-8 backward terms t = 3..0.
   constexpr std::size_t kShifts = SplitLayout::kShifts;
   std::vector<Ciphertext> steps(kShifts + 1), terms(kShifts);
@@ -285,12 +286,11 @@ Ciphertext EncryptedSplitLayer::backward_and_update(const ShiftedActivations& ac
       steps[i] = bias_step(g, keys);
     } else {
       const std::size_t t = kShifts - 1 - (i - kShifts - 1);
-      terms[t] = backward_term(t, g_low, keys);
+      terms[t] = backward_term(t, gradients, keys);
     }
   });
   // Delta changes only now, after every backward term has read it.
-  for (std::size_t t = 0; t < kShifts; ++t) evaluator_.sub_inplace(delta_[t], steps[t]);
-  evaluator_.sub_inplace(delta_bias_, steps.back());
+  subtract_steps(steps, pool);
   Ciphertext out = std::move(terms[0]);
   for (std::size_t t = 1; t < kShifts; ++t) evaluator_.add_inplace(out, terms[t]);
   evaluator_.mod_switch_to_inplace(out, 0);

@@ -91,9 +91,11 @@ class EncryptedSplitLayer {
   // The bias update in window layout (4 key switches).
   ckks::Ciphertext bias_step(std::span<const ckks::Ciphertext> gradients,
                              const SplitEvalKeys& keys) const;
-  // Backward term t: rot(G (W0_t + Delta_t), -t), one level down (1 or 2 key switches).
-  ckks::Ciphertext backward_term(std::size_t t, const ckks::Ciphertext& g_low,
+  // Backward term t: rot(G (W0_t + Delta_t), -t), one level below G's (1 or 2 key switches).
+  ckks::Ciphertext backward_term(std::size_t t, const ckks::Ciphertext& g,
                                  const SplitEvalKeys& keys) const;
+  // Delta_t -= steps[t] (t < kShifts), delta -= steps[kShifts]; one task each.
+  void subtract_steps(std::span<const ckks::Ciphertext> steps, WorkerPool* pool);
   void check_input(const ckks::Ciphertext& c, double scale, const char* what) const;
 
   std::shared_ptr<const ckks::CkksContext> context_;
