@@ -19,6 +19,10 @@ constexpr std::chrono::microseconds kSpin{200};
 // (the worker may be waiting for that core on a loaded machine).
 constexpr std::size_t kPollsBeforeYield = 4096;
 
+// The pool whose task this thread is running, if any: a parallel_for from inside a task runs
+// inline (the hand-off below serves one job at a time).
+thread_local const WorkerPool* running_pool = nullptr;
+
 void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
   _mm_pause();
@@ -53,6 +57,11 @@ ckks::ParallelFor WorkerPool::as_parallel_for() {
 void WorkerPool::drain() {
   const std::size_t count = count_;
   const std::function<void(std::size_t)>& body = *body_;
+  const WorkerPool* const outer = std::exchange(running_pool, this);
+  const struct Restore {
+    const WorkerPool* pool;
+    ~Restore() { running_pool = pool; }
+  } restore{outer};
   for (;;) {
     const std::size_t index = next_.fetch_add(1);
     if (index >= count) return;
@@ -106,7 +115,7 @@ void WorkerPool::worker_loop() {
 
 void WorkerPool::parallel_for(std::size_t count, const std::function<void(std::size_t)>& body) {
   if (count == 0) return;
-  if (workers_.empty() || count == 1) {
+  if (workers_.empty() || count == 1 || running_pool == this) {
     for (std::size_t i = 0; i < count; ++i) body(i);
     return;
   }

@@ -2,7 +2,7 @@
 // A small fixed pool of worker threads owned by its creator (no global state). parallel_for runs
 // body(i) for i < count on the workers and the calling thread, returns when every call is done,
 // and rethrows the first exception. A pool of size 1 runs everything on the caller. One caller at
-// a time (parallel_for is not reentrant and must not be called from a body).
+// a time; a parallel_for called from inside a body runs that loop inline on its thread.
 //
 // Hand-off without a system call on the hot path: after a job a worker spins for a short while
 // (kSpin below) on the job counter before it sleeps on a condition variable. Waking a sleeping

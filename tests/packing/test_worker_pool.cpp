@@ -52,6 +52,16 @@ TEST(WorkerPool, HandsOverTinyJobsAndWakesSleepingWorkers) {
   }
 }
 
+// A loop started from inside a task (e.g. a ParallelFor handed down into a task) runs inline.
+TEST(WorkerPool, NestedLoopsRunInline) {
+  WorkerPool pool(2);
+  std::vector<std::atomic<int>> hits(4 * 8);
+  pool.parallel_for(4, [&](std::size_t i) {
+    pool.parallel_for(8, [&](std::size_t j) { hits[i * 8 + j].fetch_add(1); });
+  });
+  for (const auto& h : hits) EXPECT_EQ(h.load(), 1);
+}
+
 TEST(WorkerPool, RethrowsTheFirstExceptionAfterAllTasksEnd) {
   WorkerPool pool(2);
   std::atomic<int> ran{0};
