@@ -84,6 +84,9 @@ void run_server(const ServerCommand& cmd) {
   const std::string host = cmd.listen.substr(0, cmd.listen.rfind(':'));
   // Tests and scripts read the chosen port from this line.
   std::cout << "hesplit server: listening on " << host << ':' << server.port() << std::endl;
+  std::cerr << "hesplit server: messages up to " << net_options.max_receive_bytes << " B accepted ("
+            << net_options.message_limit_basis
+            << "), each session tightened to its own parameters at Hello" << std::endl;
   for (std::size_t served = 0; cmd.sessions == 0 || served < cmd.sessions; ++served) {
     const net::SessionOutcome outcome = server.wait_for_session();
     if (outcome.error && cmd.sessions == 1) std::rethrow_exception(outcome.error);

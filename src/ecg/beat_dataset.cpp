@@ -10,6 +10,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "ecg/beat_dataset_bytes.hpp"
+#include "ecg/isolated_call.hpp"
 #include "hdf5_handle.hpp"
 
 namespace hesplit::ecg {
@@ -387,7 +389,9 @@ void write_beat_dataset(const std::filesystem::path& file, const BeatDataset& da
   if (error) fail(file, "cannot rename " + temporary.string() + ": " + error.message());
 }
 
-BeatDataset read_beat_dataset(const std::filesystem::path& file) {
+namespace detail {
+
+BeatDataset read_beat_dataset_in_process(const std::filesystem::path& file) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error)) fail(file, "no such file");
   const detail::Hdf5QuietErrors quiet;
@@ -404,6 +408,30 @@ BeatDataset read_beat_dataset(const std::filesystem::path& file) {
   dataset.train = read_side(file, reader, "train", dataset.class_names.size());
   dataset.test = read_side(file, reader, "test", dataset.class_names.size());
   return dataset;
+}
+
+}  // namespace detail
+
+BeatDataset read_beat_dataset(const std::filesystem::path& file) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) fail(file, "no such file");
+  // libhdf5 runs in a child process: on a malformed file it can overflow buffers, crash or hang
+  // (docs/security.md), and a child's crash cannot touch this process.
+  try {
+    return detail::decode_beat_dataset(
+        isolated_call(
+            [&file] {
+              return detail::encode_beat_dataset(detail::read_beat_dataset_in_process(file));
+            },
+            IsolationLimits{}),
+        file);
+  } catch (const IsolatedWorkError& e) {
+    throw DatasetError(e.what());
+  } catch (const IsolatedCallError& e) {
+    fail(file, std::string("the HDF5 library ") + e.what() +
+                   " reading it: the file is malformed (or hostile); re-create it with hesplit "
+                   "prepare");
+  }
 }
 
 }  // namespace hesplit::ecg

@@ -47,6 +47,13 @@ void write_beat_dataset(const std::filesystem::path& file, const BeatDataset& da
 // labels in 0 .. classes-1, finite samples. Files in the reference's layout (no record_* /
 // r_peak_* arrays, no attributes) are accepted: record is then 0 and r_peak -1 for every beat,
 // the classes default to N,L,R,A,V and the split to "unknown". Throws DatasetError naming the file.
+// libhdf5 reads the file in a child process (isolated_call.hpp): a malformed file that crashes
+// or hangs libhdf5 ends in a DatasetError here, not in a crash.
 BeatDataset read_beat_dataset(const std::filesystem::path& file);
+
+namespace detail {
+// The same read in this process, for the fuzz targets (libhdf5's crashes must be seen there).
+BeatDataset read_beat_dataset_in_process(const std::filesystem::path& file);
+}  // namespace detail
 
 }  // namespace hesplit::ecg

@@ -115,6 +115,15 @@ TEST(MessageBounds, PlainActivationsAtMaxRowsFitTheirBound) {
                                                             rows, kFeatures, kClasses)
                                   .to_server);
   EXPECT_LT(server.to_server, std::size_t{1} << 31) << "beyond gRPC's 2 GiB limit";
+  std::cout << "server at " << rows << " rows: " << server.to_server << " B in, "
+            << server.to_client << " B out\n";
+  for (const std::string preset : {"sealed-8192", "sealed-16384", "paper-8192"}) {
+    const auto he =
+        split::session_message_bounds(split::kSealedProtocol, preset, 1024, kFeatures, kClasses);
+    std::cout << he.basis << ": " << he.to_server << " B to the server, " << he.to_client
+              << " B to the client\n";
+  }
+  std::cout << bounds.basis << ": " << bounds.to_server << " B\n";
 }
 
 // A message of exactly `size` serialized bytes: `base` padded with a text field. The envelope's

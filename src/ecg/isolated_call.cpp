@@ -1,0 +1,155 @@
+#include "ecg/isolated_call.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+namespace hesplit::ecg {
+namespace {
+
+// The first byte the child writes says how the rest reads: a result or an error message.
+constexpr char kResult = 'R';
+constexpr char kError = 'E';
+
+void write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the parent went away: nothing left to tell
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+[[noreturn]] void run_child(int fd, const std::function<std::string()>& work) {
+  std::string out;
+  try {
+    out = kResult + work();
+  } catch (const std::exception& e) {
+    out = kError + std::string(e.what());
+  } catch (...) {
+    out = kError + std::string("unknown error");
+  }
+  write_all(fd, out);
+  ::close(fd);
+  ::_exit(0);  // no atexit handlers, no flushing of the parent's copied stdio buffers
+}
+
+// Owns the child: kills and reaps it unless it was reaped already.
+class Child {
+ public:
+  explicit Child(pid_t pid) : pid_(pid) {}
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      reap();
+    }
+  }
+  int reap() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_;
+};
+
+class Pipe {
+ public:
+  Pipe() {
+    if (::pipe(fds_) != 0) {
+      throw IsolatedCallError(std::string("cannot create a pipe: ") + std::strerror(errno));
+    }
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  ~Pipe() {
+    close_read();
+    close_write();
+  }
+  int read_end() const { return fds_[0]; }
+  int write_end() const { return fds_[1]; }
+  void close_read() { close_fd(fds_[0]); }
+  void close_write() { close_fd(fds_[1]); }
+
+ private:
+  static void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  int fds_[2] = {-1, -1};
+};
+
+// Reads until end of file, the deadline or the size limit.
+std::string read_output(int fd, const IsolationLimits& limits) {
+  const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
+  std::string out;
+  char buffer[1 << 16];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      throw IsolatedCallError("gave no answer within " +
+                              std::to_string(limits.timeout.count() / 1000) +
+                              " s (the parser hung) and was stopped");
+    }
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
+    if (ready < 0 && errno != EINTR) {
+      throw IsolatedCallError(std::string("poll failed: ") + std::strerror(errno));
+    }
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return out;
+    if (out.size() + static_cast<std::size_t>(n) > limits.max_output_bytes + 1) {
+      throw IsolatedCallError("produced more than " + std::to_string(limits.max_output_bytes) +
+                              " bytes and was stopped");
+    }
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::string isolated_call(const std::function<std::string()>& work, const IsolationLimits& limits) {
+  Pipe pipe;
+  const pid_t pid = ::fork();
+  if (pid < 0) throw IsolatedCallError(std::string("cannot fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::close(pipe.read_end());
+    run_child(pipe.write_end(), work);
+  }
+  Child child(pid);
+  pipe.close_write();
+  std::string out = read_output(pipe.read_end(), limits);
+  const int status = child.reap();
+  if (WIFSIGNALED(status)) {
+    const int signal = WTERMSIG(status);
+    throw IsolatedCallError("crashed (signal " + std::to_string(signal) + ", " +
+                            std::string(strsignal(signal)) + ")");
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.empty()) {
+    throw IsolatedCallError("ended without an answer (exit status " +
+                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+  }
+  const char kind = out.front();
+  out.erase(0, 1);
+  if (kind == kError) throw IsolatedWorkError(out);
+  if (kind != kResult) throw IsolatedCallError("answered in an unknown form");
+  return out;
+}
+
+}  // namespace hesplit::ecg
