@@ -143,41 +143,46 @@ TEST(Evaluator, RotateAndSumAndGaloisElements) {
 }
 
 // multiply_sum (the split layer's fused products) equals multiplying, adding the plaintext
-// products and summing, bit for bit, with left operands read one level down.
+// products and summing, bit for bit, with left operands read one level down. Four terms take the
+// vector kernel where the CPU has IFMA, five the portable 128-bit loop.
 TEST(Evaluator, MultiplySumEqualsProductsAndSums) {
-  const auto& s = setup();
-  const std::size_t top = s.context->max_level();
-  const std::size_t level = top - 1;
-  std::vector<Ciphertext> a, b;
-  std::vector<Plaintext> p;
-  for (std::uint64_t t = 0; t < 4; ++t) {
-    a.push_back(s.encrypt(msg(10 + t)));
-    b.push_back(s.encrypt(msg(20 + t), s.context->default_scale(), level));
-    p.push_back(s.encoder.encode(msg(30 + t), s.context->default_scale(), level));
-  }
-  Ciphertext want;
-  for (std::size_t t = 0; t < a.size(); ++t) {
-    Ciphertext low = a[t];
-    s.evaluator.mod_switch_to_inplace(low, level);
-    Ciphertext term = s.evaluator.multiply(low, b[t]);
-    s.evaluator.add_inplace(term, s.evaluator.multiply_plain(low, p[t]));
-    if (t == 0) {
-      want = std::move(term);
-    } else {
-      s.evaluator.add_inplace(want, term);
+  for (const std::uint64_t terms : {4u, 5u}) {
+    SCOPED_TRACE(terms);
+    const auto& s = setup();
+    const std::size_t top = s.context->max_level();
+    const std::size_t level = top - 1;
+    std::vector<Ciphertext> a, b;
+    std::vector<Plaintext> p;
+    for (std::uint64_t t = 0; t < terms; ++t) {
+      a.push_back(s.encrypt(msg(10 + t)));
+      b.push_back(s.encrypt(msg(20 + t), s.context->default_scale(), level));
+      p.push_back(s.encoder.encode(msg(30 + t), s.context->default_scale(), level));
     }
+    Ciphertext want;
+    for (std::size_t t = 0; t < a.size(); ++t) {
+      Ciphertext low = a[t];
+      s.evaluator.mod_switch_to_inplace(low, level);
+      Ciphertext term = s.evaluator.multiply(low, b[t]);
+      s.evaluator.add_inplace(term, s.evaluator.multiply_plain(low, p[t]));
+      if (t == 0) {
+        want = std::move(term);
+      } else {
+        s.evaluator.add_inplace(want, term);
+      }
+    }
+    const Ciphertext got = s.evaluator.multiply_sum(a, b, p, level);
+    EXPECT_EQ(got.level, want.level);
+    EXPECT_DOUBLE_EQ(got.scale, want.scale);
+    EXPECT_EQ(got.components, want.components);
+    // Without plaintexts, and a mismatch is a clear error.
+    const Ciphertext plain_free = s.evaluator.multiply_sum({&a[0], 1}, {&b[0], 1}, {}, level);
+    Ciphertext low = a[0];
+    s.evaluator.mod_switch_to_inplace(low, level);
+    EXPECT_EQ(plain_free.components, s.evaluator.multiply(low, b[0]).components);
+    EXPECT_THROW(s.evaluator.multiply_sum(a, b, p, top), std::invalid_argument);
+    EXPECT_THROW(s.evaluator.multiply_sum({&b[0], 1}, {&a[0], 1}, {}, level),
+                 std::invalid_argument);
   }
-  const Ciphertext got = s.evaluator.multiply_sum(a, b, p, level);
-  EXPECT_EQ(got.level, want.level);
-  EXPECT_DOUBLE_EQ(got.scale, want.scale);
-  EXPECT_EQ(got.components, want.components);
-  // Without plaintexts, and a mismatch is a clear error.
-  const Ciphertext plain_free = s.evaluator.multiply_sum({&a[0], 1}, {&b[0], 1}, {}, level);
-  Ciphertext low = a[0];
-  s.evaluator.mod_switch_to_inplace(low, level);
-  EXPECT_EQ(plain_free.components, s.evaluator.multiply(low, b[0]).components);
-  EXPECT_THROW(s.evaluator.multiply_sum(a, b, p, top), std::invalid_argument);
-  EXPECT_THROW(s.evaluator.multiply_sum({&b[0], 1}, {&a[0], 1}, {}, level), std::invalid_argument);
 }
 
 // The ParallelFor forms (key switches split into pieces, rescale per component, fused products)
