@@ -1,11 +1,15 @@
 #include "cli/client_checkpoints.hpp"
 
+#include <charconv>
 #include <iostream>
+#include <sstream>
 
 #include "report/atomic_file.hpp"
+#include "split/he_protocol.hpp"
 #include "split/plain_client.hpp"
 #include "split/trainer.hpp"
 #include "split/transport.hpp"
+#include "split/vector_file.hpp"
 
 namespace hesplit::cli {
 
@@ -13,19 +17,66 @@ namespace {
 
 constexpr const char* kFrontFile = "client_front.pt";
 constexpr const char* kOptimizerFile = "client_optimizer.pt";
+constexpr const char* kRefreshFile = "client_refresh.hsvd";  // paper: the pending W' + M
+constexpr const char* kKeySwitchesField = "key_switches";
+
+bool he_mode(const std::string& mode) {
+  return mode == split::kPaperProtocol || mode == split::kSealedProtocol;
+}
 
 // What a resumed run must share with the run it continues.
 split::CheckpointFields identity_of(const RunOptions& run, const LoadedDataset& data) {
   const split::TrainOptions& t = run.train;
-  return {{"mode", run.mode},
-          {"seed", std::to_string(t.seed)},
-          {"batch", std::to_string(t.batch_size)},
-          {"epochs", std::to_string(t.epochs)},
-          {"max_batches", std::to_string(t.max_batches)},
-          {"client_lr", split::exact_number(t.client_lr)},
-          {"server_lr", split::exact_number(t.server_lr)},
-          {"data", data.source},
-          {"classes", std::to_string(data.classes)}};
+  split::CheckpointFields identity{{"mode", run.mode},
+                                   {"seed", std::to_string(t.seed)},
+                                   {"batch", std::to_string(t.batch_size)},
+                                   {"epochs", std::to_string(t.epochs)},
+                                   {"max_batches", std::to_string(t.max_batches)},
+                                   {"client_lr", split::exact_number(t.client_lr)},
+                                   {"server_lr", split::exact_number(t.server_lr)},
+                                   {"data", data.source},
+                                   {"classes", std::to_string(data.classes)}};
+  if (he_mode(run.mode)) {
+    identity["ckks_preset"] = run.he.preset;
+    identity["flood"] = run.he.flood ? "1" : "0";
+  }
+  return identity;
+}
+
+// Per-epoch key switches as "epoch:rotations:relinearizations,...".
+std::string key_switch_text(const std::map<std::uint32_t, split::EpochKeySwitches>& counts) {
+  std::ostringstream text;
+  for (const auto& [epoch, ks] : counts) {
+    if (text.tellp() > 0) text << ',';
+    text << epoch << ':' << ks.rotations << ':' << ks.relinearizations;
+  }
+  return text.str();
+}
+
+std::map<std::uint32_t, split::EpochKeySwitches> parse_key_switches(const std::string& text,
+                                                                    const std::string& source) {
+  std::map<std::uint32_t, split::EpochKeySwitches> counts;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) {
+    std::uint32_t epoch = 0;
+    split::EpochKeySwitches ks;
+    const char* p = item.data();
+    const char* end = item.data() + item.size();
+    auto number = [&](auto& value, bool last) {
+      const auto [next, error] = std::from_chars(p, end, value);
+      const bool ok = error == std::errc() && (last ? next == end : next != end && *next == ':');
+      if (!ok) {
+        throw std::runtime_error(source + ": \"" + kKeySwitchesField + "\" entry \"" +
+                                 item.substr(0, 64) + "\" is not epoch:rotations:relinearizations");
+      }
+      p = last ? next : next + 1;
+    };
+    number(epoch, false);
+    number(ks.rotations, false);
+    number(ks.relinearizations, true);
+    counts[epoch] = ks;
+  }
+  return counts;
 }
 
 }  // namespace
@@ -39,7 +90,8 @@ void add_checkpoint_options(CLI::App& command, CheckpointFlags& flags) {
       ->group("Checkpoints");
   command
       .add_flag("--resume", flags.resume,
-                "continue the run in --out from its newest checkpoint shared with the server")
+                "continue the run in --out from its newest checkpoint shared with the server (HE "
+                "modes: with the secret key kept in RUN_DIR/client_secret.key)")
       ->group("Checkpoints");
 }
 
@@ -48,14 +100,16 @@ ClientCheckpoints::ClientCheckpoints(const std::filesystem::path& run_dir,
                                      const LoadedDataset& data, nn::ClientFront& front,
                                      split::TrainingObserver& inner)
     : store_(run_dir / "checkpoints"),
+      run_dir_(run_dir),
       identity_(identity_of(run, data)),
       front_(front),
       inner_(inner),
       learning_rate_(run.train.client_lr),
       seed_(run.train.seed) {
-  if (run.mode != "plain") {
+  if (run.mode == split::kSealedProtocol && run.he.server_layer != "encrypted") {
+    // The frozen layer's Delta lives in the client's head in the clear; not checkpointed yet.
     throw CLI::ValidationError("--checkpoint-every/--resume",
-                               "checkpoints are implemented for --mode plain only");
+                               "checkpoints of --mode sealed need --server-layer encrypted");
   }
   if (flags.resume && !run.out) {
     throw CLI::ValidationError("--resume", "needs --out RUN_DIR, the run to continue");
@@ -72,16 +126,38 @@ ClientCheckpoints::ClientCheckpoints(const std::filesystem::path& run_dir,
   // The start of the run is a checkpoint both sides always hold (the seed rebuilds it): when the
   // first checkpoint exists on one side only, the run restarts from there.
   request_.resume.push_back(split::kStartPosition);
-  const split::CheckpointFields saved = store_.fields(request_.resume.front());
+  resumed_fields_ = store_.fields(request_.resume.front());
   for (const auto& [key, value] : identity_) {
-    const auto it = saved.find(key);
-    if (it == saved.end() || it->second != value) {
+    const auto it = resumed_fields_.find(key);
+    if (it == resumed_fields_.end() || it->second != value) {
       throw std::runtime_error("--resume: the run in " + run_dir.string() + " was made with " +
-                               key + " = " + (it == saved.end() ? "(none)" : it->second) +
+                               key + " = " + (it == resumed_fields_.end() ? "(none)" : it->second) +
                                ", this command asks for " + key + " = " + value);
     }
   }
-  request_.run_id = saved.at(split::kRunIdField);
+  request_.run_id = resumed_fields_.at(split::kRunIdField);
+}
+
+std::shared_ptr<const split::HeClientCrypto> ClientCheckpoints::reload_key(
+    const RunOptions& run, std::size_t classes) const {
+  if (!resuming() || !he_mode(run.mode)) return nullptr;
+  const std::filesystem::path file = run_dir_ / kClientKeyFile;
+  auto crypto = std::make_shared<const split::HeClientCrypto>(
+      split::HeClientCrypto::load(file, static_cast<std::size_t>(nn::kSplitFeatures), classes));
+  const auto saved = resumed_fields_.find(split::kKeyIdField);
+  const std::string id = crypto->key_id();
+  if (saved == resumed_fields_.end() || saved->second != id) {
+    throw std::runtime_error(
+        "--resume: the checkpoints in " + store_.root().string() + " were made with key_id = " +
+        (saved == resumed_fields_.end() ? std::string("(none)") : saved->second) + ", the key " +
+        file.string() + " has key_id = " + id);
+  }
+  return crypto;
+}
+
+void ClientCheckpoints::attach(split::HeRemoteHead& he) {
+  he_ = &he;
+  identity_[split::kKeyIdField] = he.crypto().key_id();
 }
 
 std::optional<split::TrainingProgress> ClientCheckpoints::load(
@@ -96,11 +172,25 @@ std::optional<split::TrainingProgress> ClientCheckpoints::load(
   const std::filesystem::path folder = store_.folder(*chosen);
   front_ = nn::ClientFront::load(folder / kFrontFile, learning_rate_);
   front_.load_optimizer(folder / kOptimizerFile);
-  split::TrainingProgress progress =
-      split::progress_from_fields(store_.fields(*chosen), folder.string());
+  const split::CheckpointFields fields = store_.fields(*chosen);
+  split::TrainingProgress progress = split::progress_from_fields(fields, folder.string());
   progress.epoch = static_cast<int>(chosen->epoch);
   progress.next_batch = chosen->next_batch;
   progress.global_batches = chosen->global_batches;
+  if (he_ != nullptr) {
+    const auto ks = fields.find(kKeySwitchesField);
+    if (ks == fields.end()) {
+      throw std::runtime_error(folder.string() + ": no \"" + kKeySwitchesField + "\"");
+    }
+    he_->restore_key_switches(parse_key_switches(ks->second, folder.string()));
+    if (std::filesystem::exists(folder / kRefreshFile)) {
+      const std::int64_t classes = std::stoll(identity_.at("classes"));
+      const std::vector<double> values = split::load_vector_file(
+          folder / kRefreshFile, static_cast<std::size_t>(classes * nn::kSplitFeatures));
+      he_->restore_pending_refresh(nn::FloatTensor{
+          {classes, nn::kSplitFeatures}, std::vector<float>(values.begin(), values.end())});
+    }
+  }
   std::cerr << "hesplit: resuming from checkpoint " << split::to_string(*chosen) << std::endl;
   return progress;
 }
@@ -111,6 +201,7 @@ void ClientCheckpoints::on_progress(const split::TrainingProgress& progress) {
   split::CheckpointFields fields = identity_;
   fields[split::kRunIdField] = request_.run_id;
   for (auto& [key, value] : split::progress_fields(progress)) fields[key] = value;
+  if (he_ != nullptr) fields[kKeySwitchesField] = key_switch_text(he_->key_switches());
   store_.save(
       {static_cast<std::uint32_t>(progress.epoch), progress.next_batch, progress.global_batches},
       fields, [this](const std::filesystem::path& folder) {
@@ -119,21 +210,26 @@ void ClientCheckpoints::on_progress(const split::TrainingProgress& progress) {
         report::write_file_atomic_with(
             folder / kOptimizerFile,
             [this](const std::filesystem::path& t) { front_.save_optimizer(t); });
+        if (he_ != nullptr && he_->pending_refresh()) {
+          const std::vector<float>& w = he_->pending_refresh()->data;
+          split::save_vector_file(folder / kRefreshFile, std::vector<double>(w.begin(), w.end()));
+        }
       });
 }
 
-split::TrainingResult train_plain_with_checkpoints(split::Transport& transport,
-                                                   const RunOptions& run, const LoadedDataset& data,
-                                                   nn::ClientFront& front,
-                                                   ClientCheckpoints& checkpoints) {
-  const split::TrainOptions& t = run.train;
-  split::HeadParams params{t.seed, t.server_lr, nn::kSplitFeatures,
-                           static_cast<std::int64_t>(data.classes), t.batch_size};
-  params.checkpoints = checkpoints.request();
-  split::PlainRemoteHead head(transport, params);
-  const std::optional<split::TrainingProgress> resumed = checkpoints.load(head.resumed_from());
-  return split::train(front, head, data.dataset, data.classes, t, checkpoints,
-                      resumed ? &*resumed : nullptr);
+CheckpointedRun train_with_checkpoints(split::Transport& transport, const RunOptions& run,
+                                       const LoadedDataset& data, nn::ClientFront& front,
+                                       ClientCheckpoints& checkpoints,
+                                       const std::filesystem::path& run_dir,
+                                       std::shared_ptr<const split::HeClientCrypto> crypto) {
+  CheckpointedRun out;
+  out.remote = make_remote_head(transport, run, data.classes, run_dir, checkpoints.request(),
+                                std::move(crypto));
+  if (out.remote.he != nullptr) checkpoints.attach(*out.remote.he);
+  const std::optional<split::TrainingProgress> resumed = checkpoints.load(out.remote.resumed_from);
+  out.result = split::train(front, *out.remote.head, data.dataset, data.classes, run.train,
+                            checkpoints, resumed ? &*resumed : nullptr);
+  return out;
 }
 
 }  // namespace hesplit::cli

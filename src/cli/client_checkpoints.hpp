@@ -2,13 +2,19 @@
 // The client's checkpoints (issue 9): `--checkpoint-every K` writes RUN_DIR/checkpoints/g<N>/
 // (front weights, Adam state, training progress, and the run's identity) every K training batches;
 // `--resume` continues the run in RUN_DIR from the newest checkpoint it shares with the server.
+// In the HE modes the identity also names the CKKS preset and the key id, the marker keeps the key
+// switches reported so far, and paper's checkpoint holds the pending W' + M; the secret key itself
+// stays in RUN_DIR/client_secret.key (mode 0600), which a resumed run reloads.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "cli/training_session.hpp"
 #include "nn/client_front.hpp"
 #include "split/checkpoint_store.hpp"
+#include "split/he_client_crypto.hpp"
+#include "split/he_remote_head.hpp"
 #include "split/session_checkpoints.hpp"
 #include "split/training_types.hpp"
 
@@ -26,16 +32,25 @@ void add_checkpoint_options(CLI::App& command, CheckpointFlags& flags);
 class ClientCheckpoints final : public split::TrainingObserver {
  public:
   // With --resume, reads the checkpoints in RUN_DIR and checks the newest against this run's
-  // settings (mode, seed, sizes, learning rates, data), throwing an error that names the
-  // differing setting and both values. Only `plain` checkpoints (for now).
+  // settings (mode, seed, sizes, learning rates, data, CKKS preset), throwing an error that names
+  // the differing setting and both values.
   ClientCheckpoints(const std::filesystem::path& run_dir, const CheckpointFlags& flags,
                     const RunOptions& run, const LoadedDataset& data, nn::ClientFront& front,
                     split::TrainingObserver& inner);
 
+  bool resuming() const { return !request_.resume.empty(); }
+  // HE modes, --resume: the client's key reloaded from RUN_DIR, checked against the checkpoint's
+  // key id (an error names both ids).
+  std::shared_ptr<const split::HeClientCrypto> reload_key(const RunOptions& run,
+                                                          std::size_t classes) const;
+  // HE modes: the session's head, whose key id joins the identity and whose state (key switches,
+  // paper's pending refresh) joins every checkpoint.
+  void attach(split::HeRemoteHead& he);
+
   // For the Hello: run id, interval, and the positions held when resuming.
   const split::CheckpointRequest& request() const { return request_; }
-  // After the handshake: loads the checkpoint the server chose into the front and returns its
-  // progress (nothing when the run starts afresh).
+  // After the handshake: loads the checkpoint the server chose into the front (and the HE head)
+  // and returns its progress (nothing when the run starts afresh).
   std::optional<split::TrainingProgress> load(
       const std::optional<split::CheckpointPosition>& chosen);
 
@@ -45,18 +60,28 @@ class ClientCheckpoints final : public split::TrainingObserver {
 
  private:
   split::CheckpointStore store_;
+  std::filesystem::path run_dir_;
   split::CheckpointFields identity_;
+  split::CheckpointFields resumed_fields_;  // the newest checkpoint's marker, when resuming
   split::CheckpointRequest request_;
   nn::ClientFront& front_;
   split::TrainingObserver& inner_;
+  split::HeRemoteHead* he_ = nullptr;
   double learning_rate_ = 0;
   std::uint64_t seed_ = 0;
 };
 
-// A `plain` client run with checkpoints and/or --resume over `transport`.
-split::TrainingResult train_plain_with_checkpoints(split::Transport& transport,
-                                                   const RunOptions& run, const LoadedDataset& data,
-                                                   nn::ClientFront& front,
-                                                   ClientCheckpoints& checkpoints);
+struct CheckpointedRun {
+  split::TrainingResult result;
+  RemoteHead remote;  // for the run's outputs (key switches, CKKS parameters)
+};
+
+// A client run (plain, paper or sealed) with checkpoints and/or --resume over `transport`;
+// `crypto`: the reloaded key of a resumed HE run (ClientCheckpoints::reload_key), else null.
+CheckpointedRun train_with_checkpoints(split::Transport& transport, const RunOptions& run,
+                                       const LoadedDataset& data, nn::ClientFront& front,
+                                       ClientCheckpoints& checkpoints,
+                                       const std::filesystem::path& run_dir,
+                                       std::shared_ptr<const split::HeClientCrypto> crypto);
 
 }  // namespace hesplit::cli

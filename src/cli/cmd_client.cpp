@@ -39,15 +39,16 @@ void run_client(const ClientCommand& cmd) {
   const split::TrainOptions& t = cmd.run.train;
   const net::CpuAwake awake(cmd.run.busy_poll);
   if (cmd.checkpoints.active()) {
-    // Before connecting: a resumed run must match the run it continues.
+    // Before connecting: a resumed run must match the run it continues (settings and key).
     ClientCheckpoints checkpoints(run_dir, cmd.checkpoints, cmd.run, data, front, *observer);
+    auto crypto = checkpoints.reload_key(cmd.run, data.classes);
     net::ClientConnection connection(
         cmd.connect, client_network_options(cmd.network, cmd.connect, cmd.run, data.classes));
-    const split::TrainingResult result =
-        train_plain_with_checkpoints(connection, cmd.run, data, front, checkpoints);
+    const CheckpointedRun run = train_with_checkpoints(connection, cmd.run, data, front,
+                                                       checkpoints, run_dir, std::move(crypto));
     connection.close();
-    write_client_outputs(run_dir, cmd.run, data, result, front, nullptr);
-    print_result(result, run_dir);
+    write_client_outputs(run_dir, cmd.run, data, run.result, front, run.remote.he);
+    print_result(run.result, run_dir);
     return;
   }
   net::ClientConnection connection(

@@ -132,7 +132,9 @@ void add_he_options(CLI::App& command, RunOptions& options) {
 }
 
 RemoteHead make_remote_head(split::Transport& transport, const RunOptions& options,
-                            std::size_t classes, const std::filesystem::path& run_dir) {
+                            std::size_t classes, const std::filesystem::path& run_dir,
+                            const split::CheckpointRequest& checkpoints,
+                            std::shared_ptr<const split::HeClientCrypto> crypto) {
   const split::TrainOptions& t = options.train;
   split::HeadParams params;
   params.seed = t.seed;
@@ -140,9 +142,12 @@ RemoteHead make_remote_head(split::Transport& transport, const RunOptions& optio
   params.features = nn::kSplitFeatures;
   params.classes = static_cast<std::int64_t>(classes);
   params.batch_size = t.batch_size;
+  params.checkpoints = checkpoints;
   RemoteHead remote;
   if (options.mode == "plain") {
-    remote.head = std::make_unique<split::PlainRemoteHead>(transport, params);
+    auto plain = std::make_unique<split::PlainRemoteHead>(transport, params);
+    remote.resumed_from = plain->resumed_from();
+    remote.head = std::move(plain);
     return remote;
   }
   if (options.mode != split::kPaperProtocol && options.mode != split::kSealedProtocol) {
@@ -153,13 +158,17 @@ RemoteHead make_remote_head(split::Transport& transport, const RunOptions& optio
                                              " (21-bit primes) serves --mode paper only; sealed "
                                              "needs sealed-8192 or sealed-16384");
   }
-  auto crypto = std::make_shared<split::HeClientCrypto>(
-      options.he.preset, static_cast<std::size_t>(nn::kSplitFeatures), classes);
-  std::filesystem::create_directories(run_dir);
-  crypto->save_secret_key(run_dir / kClientKeyFile);
+  if (!crypto) {
+    auto fresh = std::make_shared<split::HeClientCrypto>(
+        options.he.preset, static_cast<std::size_t>(nn::kSplitFeatures), classes);
+    std::filesystem::create_directories(run_dir);
+    fresh->save_secret_key(run_dir / kClientKeyFile);
+    crypto = std::move(fresh);
+  }
   auto he = std::make_unique<split::HeRemoteHead>(transport, params, options.mode, options.he,
                                                   std::move(crypto));
   remote.he = he.get();
+  remote.resumed_from = he->resumed_from();
   remote.head = std::move(he);
   return remote;
 }

@@ -46,14 +46,19 @@ void add_he_options(CLI::App& command, RunOptions& options);
 
 // The client's view of the server half for a network mode (plain, paper, sealed) over
 // `transport`; for the HE modes it makes fresh keys, keeps the secret key in
-// RUN_DIR/client_secret.key (never sent) and sends Hello with the public context.
+// RUN_DIR/client_secret.key (never sent) and sends Hello with the public context. With
+// `checkpoints` the Hello asks for checkpoints or to resume (issue 9); a resumed HE run passes the
+// `crypto` reloaded from its key file instead of fresh keys.
 struct RemoteHead {
   std::unique_ptr<split::HeadSession> head;
-  const split::HeRemoteHead* he = nullptr;  // set for paper and sealed
+  split::HeRemoteHead* he = nullptr;                      // set for paper and sealed
+  std::optional<split::CheckpointPosition> resumed_from;  // the server's choice, when resuming
 };
 inline constexpr const char* kClientKeyFile = "client_secret.key";
 RemoteHead make_remote_head(split::Transport& transport, const RunOptions& options,
-                            std::size_t classes, const std::filesystem::path& run_dir);
+                            std::size_t classes, const std::filesystem::path& run_dir,
+                            const split::CheckpointRequest& checkpoints = {},
+                            std::shared_ptr<const split::HeClientCrypto> crypto = nullptr);
 
 struct LoadedDataset {
   ecg::BeatDataset dataset;

@@ -68,12 +68,12 @@ fs::path parent_of(const fs::path& path) {
 }
 
 // A new file beside `path`, created exclusively so that concurrent writers never share one.
-// Mode 0666 minus the umask, like any ordinary file the user creates.
-std::pair<fs::path, Fd> create_temp_beside(const fs::path& path) {
+// Mode 0666 minus the umask, like any ordinary file the user creates (0600 for secrets).
+std::pair<fs::path, Fd> create_temp_beside(const fs::path& path, mode_t mode = 0666) {
   const std::string name = path.filename().string();
   for (int attempt = 0; attempt < 1000; ++attempt) {
     fs::path temp = parent_of(path) / fmt::format(".{}.tmp-{}-{}", name, ::getpid(), attempt);
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd >= 0) return {std::move(temp), Fd(fd)};
     if (errno != EEXIST) fail(temp, "create temporary file", errno);
   }
@@ -129,6 +129,17 @@ void write_file_atomic(const fs::path& path, std::string_view contents) {
   ensure_parent(path);
   auto [temp, fd] = create_temp_beside(path);
   TempGuard guard(temp);
+  write_all(temp, fd.get(), contents);
+  sync_and_close(temp, fd);
+  commit(temp, path, guard);
+}
+
+void write_private_file_atomic(const fs::path& path, std::string_view contents) {
+  ensure_parent(path);
+  auto [temp, fd] = create_temp_beside(path, 0600);
+  TempGuard guard(temp);
+  // The umask can only remove bits; make sure no group/other bit survives either way.
+  if (::fchmod(fd.get(), 0600) != 0) fail(temp, "chmod 0600", errno);
   write_all(temp, fd.get(), contents);
   sync_and_close(temp, fd);
   commit(temp, path, guard);

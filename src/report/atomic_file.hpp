@@ -13,6 +13,10 @@ namespace hesplit::report {
 // std::runtime_error naming the file and the failing step; no temporary file is left behind.
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
 
+// The same for a secret (the client's CKKS secret key): the temporary file is created with mode
+// 0600, so the bytes are never readable by others, not even for a moment.
+void write_private_file_atomic(const std::filesystem::path& path, std::string_view contents);
+
 // For writers that insist on opening a file by name themselves (e.g. torch::save): `produce` is
 // called with the path of a fresh, empty temporary file in the target directory and must write the
 // complete contents there; on return the file is fsynced and renamed over `path`. If `produce`

@@ -1,12 +1,16 @@
 #include "split/he_client_crypto.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 
 #include "ckks/params.hpp"
 #include "ckks/serial_public_context.hpp"
+#include "report/atomic_file.hpp"
 
 namespace hesplit::split {
 
@@ -55,16 +59,29 @@ void HeClientCrypto::save_secret_key(const std::filesystem::path& file) const {
   // Two objects back to back: parameters, then the key (each carries its own length).
   std::string text(params.begin(), params.end());
   text.append(key.begin(), key.end());
-  // Temp file + rename: a crash never leaves half a key behind.
-  const std::filesystem::path temp = file.string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out) throw std::runtime_error("cannot write " + temp.string());
+  report::write_private_file_atomic(file, text);
+}
+
+std::string HeClientCrypto::key_id() const {
+  const ckks::Bytes key = ckks::save_secret_key(*context_, keygen_.secret_key());
+  constexpr std::string_view kLabel = "hesplit client key id 1";
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                    &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), kLabel.data(), kLabel.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), key.data(), key.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1 || length < 16) {
+    throw std::runtime_error("SHA-256 of the client key failed (OpenSSL)");
   }
-  std::filesystem::rename(temp, file);
-  std::filesystem::permissions(
-      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::string id;
+  for (std::size_t i = 0; i < 16; ++i) {
+    constexpr char kHex[] = "0123456789abcdef";
+    id += kHex[digest[i] >> 4];
+    id += kHex[digest[i] & 15];
+  }
+  return id;
 }
 
 HeClientCrypto HeClientCrypto::load(const std::filesystem::path& key_file, std::size_t features,

@@ -44,8 +44,13 @@ class HeClientCrypto {
   // Decrypts and decodes all slots.
   packing::SlotVector decrypt(const ckks::Ciphertext& cipher) const;
 
-  // The client's key file (in its run directory; never sent anywhere).
+  // The client's key file (in its run directory; never sent anywhere). Written atomically (temp
+  // file created 0600, fsync, rename): a crash never leaves half a key or a readable copy behind.
   void save_secret_key(const std::filesystem::path& file) const;
+  // 32 hex digits naming the secret key: the first 128 bits of SHA-256 over a domain label and the
+  // serialized key. One-way, so it may travel in Hello; a resumed session's server compares it with
+  // its checkpoint's, and refuses a client that comes back with another key (issue 9).
+  std::string key_id() const;
   static HeClientCrypto load(const std::filesystem::path& key_file, std::size_t features,
                              std::size_t classes);
 

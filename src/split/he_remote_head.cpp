@@ -70,6 +70,9 @@ HeRemoteHead::HeRemoteHead(Transport& transport, const HeadParams& params, std::
                   {"ckks_preset", options_.preset},
                   {"flood", options_.flood ? "1" : "0"},
                   {"server_layer", options_.server_layer}};
+  add_checkpoint_request(hello.fields, params.checkpoints);
+  // With checkpoints, the key's one-way id: a resumed server checks it against its checkpoint.
+  if (!params.checkpoints.run_id.empty()) hello.fields[kKeyIdField] = crypto_->key_id();
   hello.blobs.push_back({kPublicContextBlob, std::string(context.begin(), context.end())});
   const std::uint64_t before = transport_.traffic().bytes_sent;
   transport_.send(hello);
@@ -78,6 +81,15 @@ HeRemoteHead::HeRemoteHead(Transport& transport, const HeadParams& params, std::
   if (ack.field("protocol") != protocol_) {
     throw TransportError("server answered Hello for protocol \"" + ack.field("protocol") + "\"");
   }
+  resumed_from_ = resumed_position(ack, params.checkpoints);
+}
+
+void HeRemoteHead::restore_pending_refresh(nn::FloatTensor refresh) {
+  if (protocol_ != kPaperProtocol ||
+      refresh.shape != std::vector<std::int64_t>{params_.classes, params_.features}) {
+    throw std::invalid_argument("a pending refresh is a paper client's [classes, features] W' + M");
+  }
+  pending_refresh_ = std::move(refresh);
 }
 
 std::vector<Blob> HeRemoteHead::encrypt_rows(const nn::FloatTensor& values, bool gradients) const {

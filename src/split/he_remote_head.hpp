@@ -46,6 +46,19 @@ class HeRemoteHead final : public HeadSession {
   // Bytes of the Hello (parameters + evaluation keys), counted in traffic() too.
   std::uint64_t hello_bytes() const noexcept { return hello_bytes_; }
 
+  // Checkpoints (issue 9). Where the session resumes (the server's choice among
+  // params.checkpoints.resume), if it does.
+  const std::optional<CheckpointPosition>& resumed_from() const { return resumed_from_; }
+  // The state a client checkpoint keeps besides the front: the key switches reported so far and,
+  // in paper, the W' + M that rides on the next message.
+  void restore_key_switches(std::map<std::uint32_t, EpochKeySwitches> counts) {
+    key_switches_ = std::move(counts);
+  }
+  const std::optional<nn::FloatTensor>& pending_refresh() const noexcept {
+    return pending_refresh_;
+  }
+  void restore_pending_refresh(nn::FloatTensor refresh);
+
  private:
   nn::FloatTensor encrypted_logits(Message request, MessageKind reply_kind, std::int64_t rows);
   std::vector<Blob> encrypt_rows(const nn::FloatTensor& values, bool gradients) const;
@@ -62,6 +75,7 @@ class HeRemoteHead final : public HeadSession {
   std::shared_ptr<const HeClientCrypto> crypto_;
   std::map<std::uint32_t, EpochKeySwitches> key_switches_;
   std::uint64_t hello_bytes_ = 0;
+  std::optional<CheckpointPosition> resumed_from_;
   std::optional<nn::FloatTensor> pending_refresh_;  // paper
   nn::FloatTensor last_activations_;                // frozen sealed
   std::vector<double> delta_;                       // frozen sealed: classes x features

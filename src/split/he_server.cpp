@@ -22,6 +22,8 @@
 #include "split/he_protocol.hpp"
 #include "split/plain_client.hpp"
 #include "split/sealed_layer_file.hpp"
+#include "split/session_checkpoints.hpp"
+#include "split/vector_file.hpp"
 
 namespace hesplit::split {
 
@@ -58,6 +60,37 @@ ckks::LoadOptions served_parameter_sets(PresetList presets) {
         ckks::CkksContext::create(ckks::preset(name))->fingerprint());
   }
   return options;
+}
+
+// What a checkpoint must share with the Hello of the session that resumes from it: the run's
+// settings, the CKKS preset and the client's key id (the encrypted layer is only usable under the
+// same secret key). The parameters' fingerprint is added from the context itself.
+const std::vector<std::string> kHeIdentity{"protocol",     "seed",       "server_lr",   "features",
+                                           "classes",      "batch_size", "ckks_preset", "flood",
+                                           "server_layer", kKeyIdField};
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const std::uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+// An unsigned counter from a checkpoint's marker.
+std::uint64_t counter(const CheckpointFields& fields, const std::string& key,
+                      const std::filesystem::path& folder) {
+  const auto it = fields.find(key);
+  std::uint64_t value = 0;
+  if (it == fields.end() ||
+      std::from_chars(it->second.data(), it->second.data() + it->second.size(), value).ptr !=
+          it->second.data() + it->second.size() ||
+      it->second.empty()) {
+    throw std::runtime_error("checkpoint " + folder.string() + ": no unsigned \"" + key + "\"");
+  }
+  return value;
 }
 
 // Everything the server holds of the client's CKKS material: parameters and public keys only.
@@ -139,7 +172,11 @@ class HeServerBase {
         evaluator_(keys_.context),
         encoder_(keys_.context),
         pool_(kServerThreads),
-        initial_(features_, classes_, parse_unsigned(hello, "seed"), eta_) {
+        initial_(features_, classes_, parse_unsigned(hello, "seed"), eta_),
+        checkpoints_(options.checkpoint_dir ? std::optional(*options.checkpoint_dir / "checkpoints")
+                                            : std::nullopt,
+                     hello, kHeIdentity,
+                     {{"ckks_fingerprint", hex(keys_.context->fingerprint())}}) {
     if (!(eta_ > 0.0 && eta_ < 1.0)) throw TransportError("hello: server_lr must be in (0, 1)");
     if (keys_.context->max_level() < 2) {
       throw TransportError("hello: the CKKS parameters need at least three data primes");
@@ -149,14 +186,19 @@ class HeServerBase {
   virtual ~HeServerBase() = default;
 
   SessionReport run() {
-    transport_.send(Message{MessageKind::kHelloAck,
-                            0,
-                            0,
-                            {{"protocol", protocol_},
-                             {"features", std::to_string(features_)},
-                             {"classes", std::to_string(classes_)}},
-                            {},
-                            {}});
+    std::map<std::string, std::string> ack{{"protocol", protocol_},
+                                           {"features", std::to_string(features_)},
+                                           {"classes", std::to_string(classes_)}};
+    if (const auto& from = checkpoints_.resume()) {
+      if (*from != kStartPosition) {
+        // The trained state comes from the checkpoint; the keys from this Hello (same secret key:
+        // its key id was checked against the checkpoint's).
+        restore_state(checkpoints_.folder(*from), checkpoints_.fields(*from));
+        batches_before_ = from->global_batches;
+      }
+      ack[kResumeFromField] = to_string(*from);
+    }
+    transport_.send(Message{MessageKind::kHelloAck, 0, 0, ack, {}, {}});
     for (;;) {
       Message message = receive();
       switch (message.kind) {
@@ -166,6 +208,10 @@ class HeServerBase {
         case MessageKind::kLogitGrads:
           on_logit_grads(message);
           ++report_.training_batches;
+          checkpoints_.after_batch(
+              message.epoch, message.batch, batches_before_ + report_.training_batches,
+              [this](const std::filesystem::path& folder) { save_state(folder); },
+              [this] { return state_fields(); });
           if (options_.on_batch) options_.on_batch(BatchId{message.epoch, message.batch});
           break;
         case MessageKind::kEvalActivations:
@@ -188,6 +234,12 @@ class HeServerBase {
   virtual void on_logit_grads(const Message& message) = 0;
   virtual void on_eval(const Message& message) = 0;
   virtual void on_goodbye(const Message& message) = 0;
+  // Checkpoints (issue 9): the protocol's trained state as files in `folder` (each written
+  // atomically) plus small values for the checkpoint's marker, and the reverse.
+  virtual void save_state(const std::filesystem::path& folder) const = 0;
+  virtual CheckpointFields state_fields() const { return {}; }
+  virtual void restore_state(const std::filesystem::path& folder,
+                             const CheckpointFields& fields) = 0;
 
   packing::SplitEvalKeys eval_keys() const { return {keys_.relin, keys_.galois}; }
   const ckks::CkksContext& context() const { return *keys_.context; }
@@ -238,6 +290,8 @@ class HeServerBase {
   ckks::CkksEncoder encoder_;
   packing::WorkerPool pool_;
   nn::ServerHead initial_;  // W0, b0: exactly plain's initial weights for the same seed
+  ServerCheckpoints checkpoints_;
+  std::uint64_t batches_before_ = 0;  // training batches of the run before a resumed session
   std::optional<BatchId> pending_;
   std::size_t pending_rows_ = 0;
   std::vector<packing::ShiftedActivations> shifted_;
@@ -346,7 +400,11 @@ class SealedServer final : public HeServerBase {
   }
 
   void on_goodbye(const Message& /*message*/) override {
-    if (!options_.checkpoint_dir) return;
+    if (options_.checkpoint_dir) save_state(*options_.checkpoint_dir);
+  }
+
+  // W0, b0 and Enc(Delta), Enc(delta): the trained state is the ciphertexts.
+  void save_state(const std::filesystem::path& folder) const override {
     SealedLayerState state;
     state.classes = static_cast<std::uint32_t>(classes_);
     state.features = static_cast<std::uint32_t>(features_);
@@ -354,7 +412,36 @@ class SealedServer final : public HeServerBase {
     state.b0 = initial_.bias().data;
     state.delta = layer_.delta_diagonals();
     state.delta.push_back(layer_.delta_bias());
-    save_sealed_layer(*options_.checkpoint_dir / kSealedLayerFile, context(), state);
+    save_sealed_layer(folder / kSealedLayerFile, context(), state);
+  }
+
+  // The key switches of the last update, reported with the next reply.
+  CheckpointFields state_fields() const override {
+    return {{"unreported_rotations", std::to_string(unreported_.rotations)},
+            {"unreported_relinearizations", std::to_string(unreported_.relinearizations)}};
+  }
+
+  void restore_state(const std::filesystem::path& folder, const CheckpointFields& fields) override {
+    const std::filesystem::path file = folder / kSealedLayerFile;
+    SealedLayerState state = load_sealed_layer(file, context());
+    // W0, b0 follow from the seed (checked against the checkpoint): a mismatch is a foreign file.
+    if (state.classes != static_cast<std::uint32_t>(classes_) ||
+        state.features != static_cast<std::uint32_t>(features_) ||
+        state.w0 != initial_.weight().data || state.b0 != initial_.bias().data ||
+        state.delta.size() != packing::SplitLayout::kShifts + 1) {
+      throw std::runtime_error(
+          "checkpoint " + file.string() +
+          ": not the layer of this run (sizes, W0 or ciphertext count differ)");
+    }
+    ckks::Ciphertext bias = std::move(state.delta.back());
+    state.delta.pop_back();
+    try {
+      layer_.set_state(std::move(state.delta), std::move(bias));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error("checkpoint " + file.string() + ": " + e.what());
+    }
+    unreported_.rotations = counter(fields, "unreported_rotations", folder);
+    unreported_.relinearizations = counter(fields, "unreported_relinearizations", folder);
   }
 
   bool flood_;
@@ -530,6 +617,23 @@ class PaperServer final : public HeServerBase {
     nn::FloatTensor w{{classes_, features_}, std::vector<float>(w_.begin(), w_.end())};
     nn::FloatTensor b{{classes_}, std::vector<float>(b_.begin(), b_.end())};
     nn::ServerHead::from_parameters(w, b, eta_).save(*options_.checkpoint_dir / kServerCheckpoint);
+  }
+
+  // W and b in the clear, and the mask M of the refresh the client holds (its W' + M rides on the
+  // client's next message, which the resumed session receives).
+  void save_state(const std::filesystem::path& folder) const override {
+    save_vector_file(folder / kPaperWeightFile, w_);
+    save_vector_file(folder / kPaperBiasFile, b_);
+    save_vector_file(folder / kPaperMaskFile, mask_);
+  }
+
+  void restore_state(const std::filesystem::path& folder,
+                     const CheckpointFields& /*fields*/) override {
+    w_ = load_vector_file(folder / kPaperWeightFile, c() * d());
+    b_ = load_vector_file(folder / kPaperBiasFile, c());
+    // A checkpoint follows a training batch, whose reply always carries a fresh refresh.
+    mask_ = load_vector_file(folder / kPaperMaskFile, c() * d());
+    layer_.reset();
   }
 
   // --adversary decryption-oracle (docs/privacy.md): four ciphertexts made from the client's own

@@ -14,6 +14,10 @@ namespace hesplit::split {
 
 // File names in the server's checkpoint folder.
 inline constexpr const char* kSealedLayerFile = "server_layer.hsck";  // W0, b0 + Enc(Delta)
+// paper's checkpoints: W, b in the clear and the pending refresh's mask M (vector_file.hpp).
+inline constexpr const char* kPaperWeightFile = "paper_w.hsvd";
+inline constexpr const char* kPaperBiasFile = "paper_b.hsvd";
+inline constexpr const char* kPaperMaskFile = "paper_mask.hsvd";
 
 SessionReport serve_sealed(Transport& transport, const Message& hello,
                            const ServerOptions& options);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ckks/serialization.hpp"
+#include "report/atomic_file.hpp"
 
 namespace hesplit::split {
 
@@ -73,13 +74,8 @@ void save_sealed_layer(const std::filesystem::path& file, const ckks::CkksContex
     put(out, static_cast<std::uint64_t>(bytes.size()));
     out.append(bytes.begin(), bytes.end());
   }
-  const std::filesystem::path temp = file.string() + ".tmp";
-  {
-    std::ofstream stream(temp, std::ios::binary | std::ios::trunc);
-    stream.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!stream) throw std::runtime_error("cannot write " + temp.string());
-  }
-  std::filesystem::rename(temp, file);
+  // Temp file, fsync, rename, fsync of the folder: a checkpoint never holds a torn layer.
+  report::write_file_atomic(file, out);
 }
 
 SealedLayerState load_sealed_layer(const std::filesystem::path& file,

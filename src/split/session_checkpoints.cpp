@@ -111,7 +111,8 @@ std::optional<CheckpointPosition> resumed_position(const Message& ack,
 
 ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>& root,
                                      const Message& hello,
-                                     const std::vector<std::string>& identity_keys) {
+                                     const std::vector<std::string>& identity_keys,
+                                     const CheckpointFields& derived) {
   const auto every = hello.fields.find(kCheckpointEveryField);
   const auto resume = hello.fields.find(kResumeField);
   const bool wants_checkpoints = every != hello.fields.end() && every->second != "0";
@@ -129,6 +130,7 @@ ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>&
     every_ = unsigned_field<std::uint64_t>(hello.fields, kCheckpointEveryField, "hello");
   }
   for (const std::string& key : identity_keys) identity_[key] = hello.field(key);
+  for (const auto& [key, value] : derived) identity_[key] = value;
   identity_[kRunIdField] = run_id;
   store_.emplace(*root / run_id);
   if (!wants_resume) return;
@@ -164,11 +166,20 @@ std::filesystem::path ServerCheckpoints::folder(const CheckpointPosition& positi
   return store_->folder(position);
 }
 
+CheckpointFields ServerCheckpoints::fields(const CheckpointPosition& position) const {
+  return store_->fields(position);
+}
+
 void ServerCheckpoints::after_batch(
     std::uint32_t epoch, std::uint64_t batch, std::uint64_t global_batches,
-    const std::function<void(const std::filesystem::path& folder)>& write_state) {
+    const std::function<void(const std::filesystem::path& folder)>& write_state,
+    const std::function<CheckpointFields()>& extra) {
   if (!store_ || every_ == 0 || global_batches % every_ != 0) return;
-  store_->save({epoch, batch + 1, global_batches}, identity_, write_state);
+  CheckpointFields fields = identity_;
+  if (extra) {
+    for (auto& [key, value] : extra()) fields.emplace(key, std::move(value));
+  }
+  store_->save({epoch, batch + 1, global_batches}, fields, write_state);
 }
 
 CheckpointFields progress_fields(const TrainingProgress& p) {

@@ -21,6 +21,8 @@ inline constexpr const char* kRunIdField = "run_id";
 inline constexpr const char* kCheckpointEveryField = "checkpoint_every";
 inline constexpr const char* kResumeField = "resume";
 inline constexpr const char* kResumeFromField = "resume_from";
+// HE modes: the client's key id (HeClientCrypto::key_id), checked when a session resumes.
+inline constexpr const char* kKeyIdField = "key_id";
 
 // The start of a run: held by both sides implicitly (the seed rebuilds it).
 inline constexpr CheckpointPosition kStartPosition{1, 0, 0};
@@ -54,19 +56,25 @@ std::optional<CheckpointPosition> resumed_position(const Message& ack,
 class ServerCheckpoints {
  public:
   // `root`: the server's checkpoint folder; this session's go to root/<run id>. `identity`: the
-  // Hello fields a checkpoint must match to be resumed (protocol, seed, sizes, learning rate).
+  // Hello fields a checkpoint must match to be resumed (protocol, seed, sizes, learning rate);
+  // `derived`: further values it must match that the server computed from the Hello (the CKKS
+  // parameters' fingerprint).
   ServerCheckpoints(const std::optional<std::filesystem::path>& root, const Message& hello,
-                    const std::vector<std::string>& identity_keys);
+                    const std::vector<std::string>& identity_keys,
+                    const CheckpointFields& derived = {});
 
   // The position to resume from, if the client asked to resume (throws TransportError naming both
   // sides' positions, or the differing parameter, when none fits).
   const std::optional<CheckpointPosition>& resume() const { return resume_; }
   std::filesystem::path folder(const CheckpointPosition& position) const;
+  // The marker fields of a checkpoint (identity plus the `extra` it was saved with).
+  CheckpointFields fields(const CheckpointPosition& position) const;
 
   // After the training batch (epoch, batch) - the run's `global_batches`-th - has been applied:
-  // writes a checkpoint when one is due.
+  // writes a checkpoint when one is due (`extra`: small state kept in the marker itself).
   void after_batch(std::uint32_t epoch, std::uint64_t batch, std::uint64_t global_batches,
-                   const std::function<void(const std::filesystem::path& folder)>& write_state);
+                   const std::function<void(const std::filesystem::path& folder)>& write_state,
+                   const std::function<CheckpointFields()>& extra = {});
 
  private:
   std::optional<CheckpointStore> store_;
