@@ -189,8 +189,9 @@ TEST_P(HeResume, ServerKilledAtARandomBatchResumesToTheSameResult) {
   expect_same_run("kill-server");
 }
 
-// Refusals of a resumed sealed run that does not match its checkpoints, each naming both values.
-class HeResumeRefusal : public HeResume {
+// sealed only: refusals of a resumed run that does not match its checkpoints (each naming both
+// values), and a stalled server.
+class SealedFaults : public HeResume {
  protected:
   static std::vector<std::string> with(std::vector<std::string> args, const std::string& flag,
                                        const std::string& value) {
@@ -207,7 +208,7 @@ class HeResumeRefusal : public HeResume {
   }
 };
 
-TEST_P(HeResumeRefusal, AnotherPresetBatchOrKeyIsRefusedNamingBoth) {
+TEST_P(SealedFaults, AnotherPresetBatchOrKeyIsRefusedNamingBoth) {
   kill_one("victim", true);
   const fs::path client = dir_ / "victim" / "client";
   const std::string resume_args_address = "127.0.0.1:1";  // refused before connecting
@@ -263,7 +264,31 @@ TEST_P(HeResumeRefusal, AnotherPresetBatchOrKeyIsRefusedNamingBoth) {
       << server.err();
 }
 
-INSTANTIATE_TEST_SUITE_P(Sealed, HeResumeRefusal, ::testing::Values("sealed"),
+TEST_P(SealedFaults, AStalledServerTimesOutAndTheClientKeepsItsCheckpoints) {
+  const std::string run = "stall-server";
+  {
+    Child server(server_args(run), dir_ / (run + "-server"));
+    const std::string address = address_of(server);
+    Child client(plus(client_args(run, address), {"--message-timeout", "1"}),
+                 dir_ / (run + "-client"));
+    wait_for_first_checkpoint(run, client);
+    server.signal(SIGSTOP);
+    const auto stopped = std::chrono::steady_clock::now();
+    EXPECT_NE(client.wait(), 0);
+    const double waited =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count();
+    EXPECT_GE(waited, 0.9);
+    EXPECT_LT(waited, 30.0);
+    EXPECT_NE(client.err().find("sent nothing for 1000 ms; session cancelled"), std::string::npos)
+        << client.err();
+    server.signal(SIGKILL);
+  }
+  EXPECT_FALSE(split::CheckpointStore(dir_ / run / "client" / "checkpoints").available().empty());
+  run_pair(run, {"--resume"});
+  expect_same_run(run);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sealed, SealedFaults, ::testing::Values("sealed"),
                          [](const auto& info) { return info.param; });
 
 INSTANTIATE_TEST_SUITE_P(Modes, HeResume, ::testing::Values("sealed", "paper"),
