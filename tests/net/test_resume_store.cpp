@@ -3,11 +3,14 @@
 // training continue bit for bit.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
+#include <iterator>
 
 #include "beat_fixture.hpp"
 #include "nn/client_front.hpp"
 #include "split/checkpoint_store.hpp"
+#include "split/vector_file.hpp"
 #include "test_data.hpp"
 
 namespace hesplit::test {
@@ -107,6 +110,40 @@ TEST(ClientFrontCheckpoint, WeightsAndAdamStateContinueBitForBit) {
     weights_only.backward_and_step(grad_for(weights_only.forward(batch(b), 4)));
   }
   EXPECT_NE(straight.infer(batch(0), 4).data, weights_only.infer(batch(0), 4).data);
+}
+
+// paper's clear checkpoint state (W, b, the mask M, the client's W' + M): exact doubles, and a
+// damaged file is an error naming it, the size found and the size expected.
+TEST(VectorFile, RoundTripsExactlyAndRefusesADamagedFileNamingIt) {
+  const fs::path dir = scratch_dir("vector_file");
+  const std::vector<double> values{0.1, -1.0 / 3.0, 1e-300, -0.0, 12345.678};
+  split::save_vector_file(dir / "v.hsvd", values);
+  const std::vector<double> back = split::load_vector_file(dir / "v.hsvd", values.size());
+  ASSERT_EQ(back.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(std::memcmp(&back[i], &values[i], sizeof(double)), 0) << i;
+  }
+  try {
+    split::load_vector_file(dir / "v.hsvd", values.size() + 1);
+    FAIL() << "a file of another length was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find((dir / "v.hsvd").string() + ": is 56 bytes, expected 64"),
+              std::string::npos)
+        << e.what();
+  }
+  std::ifstream in(dir / "v.hsvd", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  bytes[8] = 9;  // the count no longer matches the size
+  std::ofstream(dir / "bad.hsvd", std::ios::binary) << bytes;
+  try {
+    split::load_vector_file(dir / "bad.hsvd", values.size());
+    FAIL() << "a wrong count was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds 9 values, expected 5 (byte offset 8)"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(split::load_vector_file(dir / "missing.hsvd", 1), std::runtime_error);
 }
 
 }  // namespace
