@@ -1,5 +1,6 @@
 #include "ecg/isolated_call.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -69,7 +70,9 @@ class Child {
 class Pipe {
  public:
   Pipe() {
-    if (::pipe(fds_) != 0) {
+    // Close-on-exec: a process another thread starts meanwhile must not hold the write end open
+    // (the parent would then wait for an end of file that never comes).
+    if (::pipe2(fds_, O_CLOEXEC) != 0) {
       throw IsolatedCallError(std::string("cannot create a pipe: ") + std::strerror(errno));
     }
   }
