@@ -18,6 +18,9 @@ namespace {
 constexpr const char* kFrontFile = "client_front.pt";
 constexpr const char* kOptimizerFile = "client_optimizer.pt";
 constexpr const char* kRefreshFile = "client_refresh.hsvd";  // paper: the pending W' + M
+// sealed --server-layer frozen: the client's own Delta and delta.
+constexpr const char* kDeltaFile = "client_delta.hsvd";
+constexpr const char* kDeltaBiasFile = "client_delta_bias.hsvd";
 constexpr const char* kKeySwitchesField = "key_switches";
 
 bool he_mode(const std::string& mode) {
@@ -39,6 +42,7 @@ split::CheckpointFields identity_of(const RunOptions& run, const LoadedDataset& 
   if (he_mode(run.mode)) {
     identity["ckks_preset"] = run.he.preset;
     identity["flood"] = run.he.flood ? "1" : "0";
+    if (run.mode == split::kSealedProtocol) identity["server_layer"] = run.he.server_layer;
   }
   return identity;
 }
@@ -106,11 +110,6 @@ ClientCheckpoints::ClientCheckpoints(const std::filesystem::path& run_dir,
       inner_(inner),
       learning_rate_(run.train.client_lr),
       seed_(run.train.seed) {
-  if (run.mode == split::kSealedProtocol && run.he.server_layer != "encrypted") {
-    // The frozen layer's Delta lives in the client's head in the clear; not checkpointed yet.
-    throw CLI::ValidationError("--checkpoint-every/--resume",
-                               "checkpoints of --mode sealed need --server-layer encrypted");
-  }
   if (flags.resume && !run.out) {
     throw CLI::ValidationError("--resume", "needs --out RUN_DIR, the run to continue");
   }
@@ -190,6 +189,11 @@ std::optional<split::TrainingProgress> ClientCheckpoints::load(
       he_->restore_pending_refresh(nn::FloatTensor{
           {classes, nn::kSplitFeatures}, std::vector<float>(values.begin(), values.end())});
     }
+    if (!he_->frozen_delta().empty()) {
+      he_->restore_frozen_delta(
+          split::load_vector_file(folder / kDeltaFile, he_->frozen_delta().size()),
+          split::load_vector_file(folder / kDeltaBiasFile, he_->frozen_delta_bias().size()));
+    }
   }
   std::cerr << "hesplit: resuming from checkpoint " << split::to_string(*chosen) << std::endl;
   return progress;
@@ -213,6 +217,10 @@ void ClientCheckpoints::on_progress(const split::TrainingProgress& progress) {
         if (he_ != nullptr && he_->pending_refresh()) {
           const std::vector<float>& w = he_->pending_refresh()->data;
           split::save_vector_file(folder / kRefreshFile, std::vector<double>(w.begin(), w.end()));
+        }
+        if (he_ != nullptr && !he_->frozen_delta().empty()) {
+          split::save_vector_file(folder / kDeltaFile, he_->frozen_delta());
+          split::save_vector_file(folder / kDeltaBiasFile, he_->frozen_delta_bias());
         }
       });
 }

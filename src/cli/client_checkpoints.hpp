@@ -3,7 +3,8 @@
 // (front weights, Adam state, training progress, and the run's identity) every K training batches;
 // `--resume` continues the run in RUN_DIR from the newest checkpoint it shares with the server.
 // In the HE modes the identity also names the CKKS preset and the key id, the marker keeps the key
-// switches reported so far, and paper's checkpoint holds the pending W' + M; the secret key itself
+// switches reported so far, paper's checkpoint holds the pending W' + M and a frozen sealed layer's
+// holds the client's Delta; the secret key itself
 // stays in RUN_DIR/client_secret.key (mode 0600), which a resumed run reloads.
 #include <CLI/CLI.hpp>
 #include <filesystem>

@@ -92,6 +92,16 @@ void HeRemoteHead::restore_pending_refresh(nn::FloatTensor refresh) {
   pending_refresh_ = std::move(refresh);
 }
 
+void HeRemoteHead::restore_frozen_delta(std::vector<double> delta, std::vector<double> bias) {
+  if (delta_.empty() || delta.size() != delta_.size() || bias.size() != delta_bias_.size()) {
+    throw std::invalid_argument(
+        "a frozen-layer Delta is the sealed --server-layer frozen "
+        "client's [classes, features] and [classes]");
+  }
+  delta_ = std::move(delta);
+  delta_bias_ = std::move(bias);
+}
+
 std::vector<Blob> HeRemoteHead::encrypt_rows(const nn::FloatTensor& values, bool gradients) const {
   const std::size_t rows = static_cast<std::size_t>(values.dim(0));
   const std::size_t width = static_cast<std::size_t>(values.dim(1));

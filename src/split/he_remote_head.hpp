@@ -58,6 +58,11 @@ class HeRemoteHead final : public HeadSession {
     return pending_refresh_;
   }
   void restore_pending_refresh(nn::FloatTensor refresh);
+  // sealed with the frozen server layer: the client's own Delta (classes x features) and delta
+  // (empty in every other mode).
+  const std::vector<double>& frozen_delta() const noexcept { return delta_; }
+  const std::vector<double>& frozen_delta_bias() const noexcept { return delta_bias_; }
+  void restore_frozen_delta(std::vector<double> delta, std::vector<double> bias);
 
  private:
   nn::FloatTensor encrypted_logits(Message request, MessageKind reply_kind, std::int64_t rows);

@@ -48,7 +48,7 @@ struct ModeSetup {
 };
 
 ModeSetup setup_of(const std::string& mode) {
-  return mode == "sealed" ? ModeSetup{3, 1e-4, 1} : ModeSetup{2, 1e-3, 2};
+  return mode == "paper" ? ModeSetup{2, 1e-3, 2} : ModeSetup{3, 1e-4, 1};
 }
 
 class HeResume : public ::testing::TestWithParam<std::string> {
@@ -63,16 +63,21 @@ class HeResume : public ::testing::TestWithParam<std::string> {
   }
 
   std::string mode() const { return GetParam(); }
+  // "frozen": sealed with the frozen server layer (Delta kept by the client, in the clear).
+  std::vector<std::string> mode_args() const {
+    if (mode() == "frozen") return {"client", "--mode", "sealed", "--server-layer", "frozen"};
+    return {"client", "--mode", mode()};
+  }
   std::vector<std::string> server_args(const std::string& run) const {
     return {"server",        "--listen", "127.0.0.1:0", "--out", (dir_ / run / "server").string(),
             "--no-busy-poll"};
   }
   std::vector<std::string> client_args(const std::string& run, const std::string& address) const {
     // clang-format off
-    return {"client", "--mode", mode(), "--connect", address, "--data",
+    return plus(mode_args(), {"--connect", address, "--data",
             (dir_ / "fixture.h5").string(), "--epochs", std::to_string(setup_of(mode()).epochs),
             "--batch", "8", "--seed", "5", "--checkpoint-every", std::to_string(kEvery), "--out",
-            (dir_ / run / "client").string(), "--no-busy-poll"};
+            (dir_ / run / "client").string(), "--no-busy-poll"});
     // clang-format on
   }
   static std::vector<std::string> plus(std::vector<std::string> args,
@@ -292,7 +297,7 @@ TEST_P(SealedFaults, AStalledServerTimesOutAndTheClientKeepsItsCheckpoints) {
 INSTANTIATE_TEST_SUITE_P(Sealed, SealedFaults, ::testing::Values("sealed"),
                          [](const auto& info) { return info.param; });
 
-INSTANTIATE_TEST_SUITE_P(Modes, HeResume, ::testing::Values("sealed", "paper"),
+INSTANTIATE_TEST_SUITE_P(Modes, HeResume, ::testing::Values("sealed", "paper", "frozen"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
