@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -95,6 +97,20 @@ TEST(AtomicFile, TargetThatIsADirectoryIsAnErrorAndLeavesNoTemporary) {
   fs::create_directories(dir / "taken" / "child");  // rename over a non-empty directory fails
   EXPECT_THROW(write_file_atomic(dir / "taken", "x"), std::runtime_error);
   EXPECT_EQ(entries(dir), std::vector<std::string>{"taken"});
+}
+
+// The client's secret key goes through write_private_file_atomic: owner-only from the first byte,
+// whatever the umask, and replacing a file that others could read makes it owner-only too.
+TEST(AtomicFile, PrivateFileIsOwnerOnlyWhateverTheUmask) {
+  const fs::path dir = test::scratch_dir("atomic_private");
+  write_file_atomic(dir / "key", "was public\n");
+  const mode_t old_mask = ::umask(0);
+  write_private_file_atomic(dir / "key", "secret\n");
+  ::umask(old_mask);
+  EXPECT_EQ(slurp(dir / "key"), "secret\n");
+  EXPECT_EQ(fs::status(dir / "key").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(entries(dir), std::vector<std::string>{"key"});
 }
 
 }  // namespace
