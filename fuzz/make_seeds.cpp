@@ -20,6 +20,7 @@
 #include "ckks/serialization.hpp"
 #include "ckks_fixture.hpp"
 #include "ecg/beat_dataset.hpp"
+#include "ecg/beat_dataset_bytes.hpp"
 #include "net/codec.hpp"
 #include "split/sealed_layer_file.hpp"
 #include "wfdb_fixtures.hpp"
@@ -165,6 +166,7 @@ void dataset_seed(const Corpus& corpus) {
   dataset.class_names = {"N", "L", "R", "A", "V"};
   dataset.extraction.records = {100, 101};
   dataset.extraction.extracted_per_class = {3, 1, 1, 0, 0};
+  corpus.add("beat_dataset_bytes", "small", ecg::detail::encode_beat_dataset(dataset));
   const fs::path file = corpus.root() / "beat-dataset.h5";
   ecg::write_beat_dataset(file, dataset);
   std::ifstream in(file, std::ios::binary);
