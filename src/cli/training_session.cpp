@@ -173,35 +173,57 @@ RemoteHead make_remote_head(split::Transport& transport, const RunOptions& optio
   return remote;
 }
 
+namespace {
+
+// The default paper split, prepared from the MIT-BIH folder and written to the cache file.
+ecg::BeatDataset prepare_default_split(const DataOptions& options) {
+  if (!std::filesystem::exists(options.mitdb / "100.hea")) {
+    throw ecg::DatasetError("no --data given and no MIT-BIH records in " + options.mitdb.string() +
+                            " to prepare the default paper split from");
+  }
+  std::cerr << "hesplit: preparing the paper split from " << options.mitdb.string() << " into "
+            << options.cache.string() << " (once)" << std::endl;
+  ecg::PrepareOptions prepare;
+  prepare.mitdb_dir = options.mitdb;
+  prepare.split = ecg::SplitKind::kPaper;
+  prepare.classes = ecg::ClassScheme::kNlrav;
+  prepare.seed = 0;
+  const auto start = std::chrono::steady_clock::now();
+  ecg::BeatDataset dataset = ecg::prepare_dataset(prepare);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  if (options.cache.has_parent_path())
+    std::filesystem::create_directories(options.cache.parent_path());
+  ecg::write_beat_dataset(options.cache, dataset);
+  print_dataset_table(dataset, took.count());
+  std::cout << "wrote " << options.cache.string() << '\n';
+  return dataset;
+}
+
+// The cache is ours to rebuild: one that cannot be read (an older file format, a torn write) is
+// prepared again rather than ending the run, as long as the MIT-BIH records are there.
+ecg::BeatDataset cached_default_split(const DataOptions& options) {
+  if (std::filesystem::exists(options.cache)) {
+    try {
+      return ecg::read_beat_dataset(options.cache);
+    } catch (const ecg::DatasetError& e) {
+      if (!std::filesystem::exists(options.mitdb / "100.hea")) throw;
+      std::cerr << "hesplit: cannot use the cached split (" << e.what() << "); preparing it again"
+                << std::endl;
+    }
+  }
+  return prepare_default_split(options);
+}
+
+}  // namespace
+
 LoadedDataset load_dataset(const DataOptions& options) {
   LoadedDataset loaded;
   if (options.data) {
     loaded.source = options.data->string();
     loaded.dataset = ecg::read_beat_dataset(*options.data);
-  } else if (std::filesystem::exists(options.cache)) {
-    loaded.source = options.cache.string();
-    loaded.dataset = ecg::read_beat_dataset(options.cache);
   } else {
-    if (!std::filesystem::exists(options.mitdb / "100.hea")) {
-      throw ecg::DatasetError("no --data given and no MIT-BIH records in " +
-                              options.mitdb.string() + " to prepare the default paper split from");
-    }
-    std::cerr << "hesplit: preparing the paper split from " << options.mitdb.string() << " into "
-              << options.cache.string() << " (once)" << std::endl;
-    ecg::PrepareOptions prepare;
-    prepare.mitdb_dir = options.mitdb;
-    prepare.split = ecg::SplitKind::kPaper;
-    prepare.classes = ecg::ClassScheme::kNlrav;
-    prepare.seed = 0;
-    const auto start = std::chrono::steady_clock::now();
-    loaded.dataset = ecg::prepare_dataset(prepare);
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    if (options.cache.has_parent_path())
-      std::filesystem::create_directories(options.cache.parent_path());
-    ecg::write_beat_dataset(options.cache, loaded.dataset);
-    print_dataset_table(loaded.dataset, took.count());
-    std::cout << "wrote " << options.cache.string() << '\n';
     loaded.source = options.cache.string();
+    loaded.dataset = cached_default_split(options);
   }
   loaded.classes = split::checked_class_count(loaded.dataset, loaded.source);
   return loaded;

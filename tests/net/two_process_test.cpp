@@ -162,5 +162,21 @@ TEST_F(TwoProcess, PortInUseAndBadDatasetsAreClearErrors) {
   EXPECT_NE(garbage.err().find("garbage.h5"), std::string::npos) << garbage.err();
 }
 
+// With no --data, train uses the cached default split; a cache it cannot read (an older file
+// format, a torn write) is prepared again from the MIT-BIH records instead of ending the run.
+TEST_F(TwoProcess, UnreadableDefaultCacheIsPreparedAgain) {
+  const std::optional<fs::path> mitdb = mitdb_dir();
+  if (!mitdb) GTEST_SKIP() << kNoMitdbMessage;
+  const fs::path cache = dir() / "cache" / "paper.h5";
+  fs::create_directories(cache.parent_path());
+  { std::ofstream(cache) << "an older or torn cache file"; }
+  Process train({"train", "--mode", "local", "--mitdb", mitdb->string(), "--cache", cache.string(),
+                 "--epochs", "1", "--max-batches", "2", "--out", (dir() / "cache_run").string()},
+                dir() / "cache_run_log");
+  ASSERT_EQ(train.wait(), 0) << train.err();
+  EXPECT_NE(train.err().find("cannot use the cached split"), std::string::npos) << train.err();
+  EXPECT_EQ(ecg::read_beat_dataset(cache).train.size(), 13245u);
+}
+
 }  // namespace
 }  // namespace hesplit::test
