@@ -412,9 +412,25 @@ BeatDataset read_beat_dataset_in_process(const std::filesystem::path& file) {
 
 }  // namespace detail
 
+namespace {
+
+// What reading a file of this size may cost. Our files store the beats uncompressed, so the
+// decoded dataset is about the file's size; 8x leaves room for narrower stored types and for
+// compressed files from other tools. The child's heap holds libhdf5's buffers and our copy.
+IsolationLimits isolation_limits(std::uintmax_t file_bytes) {
+  IsolationLimits limits;
+  limits.max_output_bytes = static_cast<std::size_t>(8 * file_bytes + (1u << 20));
+  limits.max_memory_bytes = 4 * limits.max_output_bytes + (std::size_t{256} << 20);
+  return limits;
+}
+
+}  // namespace
+
 BeatDataset read_beat_dataset(const std::filesystem::path& file) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error)) fail(file, "no such file");
+  const std::uintmax_t file_bytes = std::filesystem::file_size(file, error);
+  if (error) fail(file, "cannot read its size: " + error.message());
   // libhdf5 runs in a child process: on a malformed file it can overflow buffers, crash or hang
   // (docs/security.md), and a child's crash cannot touch this process.
   try {
@@ -423,10 +439,13 @@ BeatDataset read_beat_dataset(const std::filesystem::path& file) {
             [&file] {
               return detail::encode_beat_dataset(detail::read_beat_dataset_in_process(file));
             },
-            IsolationLimits{}),
+            isolation_limits(file_bytes)),
         file);
   } catch (const IsolatedWorkError& e) {
-    throw DatasetError(e.what());
+    // The reader's own errors name the file already; others (the memory cap) get it here.
+    const std::string what = e.what();
+    if (what.find(file.string()) == std::string::npos) fail(file, what);
+    throw DatasetError(what);
   } catch (const IsolatedCallError& e) {
     fail(file, std::string("the HDF5 library ") + e.what() +
                    " reading it: the file is malformed (or hostile); re-create it with hesplit "

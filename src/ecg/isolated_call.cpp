@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <new>
 #include <utility>
 
 namespace hesplit::ecg {
@@ -29,10 +32,53 @@ void write_all(int fd, const std::string& bytes) {
   }
 }
 
-[[noreturn]] void run_child(int fd, const std::function<std::string()>& work) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// The data memory this process holds now (VmData, what RLIMIT_DATA counts), 0 if unknown.
+std::size_t data_bytes_in_use() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmData:") {
+      std::size_t kib = 0;
+      status >> kib;
+      return kib * 1024;
+    }
+    status.ignore(1 << 12, '\n');
+  }
+  return 0;
+}
+
+// Caps the child's heap at what it inherited plus `budget` (the fork copied the parent's
+// mappings, which count too). Without /proc the cap is skipped rather than guessed.
+void cap_memory(std::size_t budget) {
+  if (budget == 0 || kSanitized) return;
+  const std::size_t in_use = data_bytes_in_use();
+  if (in_use == 0) return;
+  const rlimit limit{in_use + budget, in_use + budget};
+  ::setrlimit(RLIMIT_DATA, &limit);
+}
+
+[[noreturn]] void run_child(int fd, const std::function<std::string()>& work,
+                            std::size_t memory_budget) {
   std::string out;
   try {
+    cap_memory(memory_budget);
     out = kResult + work();
+  } catch (const std::bad_alloc&) {
+    out = kError + std::string("ran out of its memory budget (") + std::to_string(memory_budget) +
+          " bytes)";
   } catch (const std::exception& e) {
     out = kError + std::string(e.what());
   } catch (...) {
@@ -133,7 +179,7 @@ std::string isolated_call(const std::function<std::string()>& work, const Isolat
   if (pid < 0) throw IsolatedCallError(std::string("cannot fork: ") + std::strerror(errno));
   if (pid == 0) {
     ::close(pipe.read_end());
-    run_child(pipe.write_end(), work);
+    run_child(pipe.write_end(), work, limits.max_memory_bytes);
   }
   Child child(pid);
   pipe.close_write();

@@ -26,10 +26,15 @@ class IsolatedWorkError : public IsolatedCallError {
 struct IsolationLimits {
   std::chrono::milliseconds timeout{120'000};
   std::size_t max_output_bytes = std::size_t{1} << 34;  // 16 GiB
+  // Heap the child may allocate beyond what it inherited (RLIMIT_DATA); 0: no cap. A hostile file
+  // can make a parser ask for terabytes; capped, the child fails instead of the machine swapping.
+  // Not applied in sanitizer builds, whose shadow memory counts against the same limit.
+  std::size_t max_memory_bytes = 0;
 };
 
 // Calls `work` in a child process (fork, no exec) and returns its result. An exception thrown by
-// `work` comes back as IsolatedWorkError with the same message; a child killed by a signal, one
+// `work` comes back as IsolatedWorkError with the same message (running out of the memory cap
+// says so); a child killed by a signal, one
 // that outlives the timeout (it is then killed) or one that writes more than the limit throws
 // IsolatedCallError saying so. The child must not rely on other threads of the parent (they do
 // not exist after fork): `work` should be a self-contained parser.

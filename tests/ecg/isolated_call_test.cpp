@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <thread>
+#include <vector>
 
 namespace hesplit::ecg {
 namespace {
@@ -64,6 +65,25 @@ TEST(IsolatedCall, OutputAboveTheLimitIsRefused) {
   limits.max_output_bytes = 1000;
   EXPECT_THAT(error_of([] { return std::string(5000, 'x'); }, limits),
               HasSubstr("produced more than 1000 bytes"));
+}
+
+// A parser told by a hostile file to allocate far more than the file could hold fails in the
+// child; the same allocation within the budget succeeds.
+TEST(IsolatedCall, AllocationsAboveTheMemoryCapFailInTheChild) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the cap is not applied in sanitizer builds (shadow memory counts against it)";
+#endif
+  IsolationLimits limits;
+  limits.max_memory_bytes = std::size_t{64} << 20;
+  const auto allocate = [](std::size_t bytes) {
+    return [bytes] {
+      std::vector<char> buffer(bytes, 1);
+      return std::string(buffer.begin(), buffer.begin() + 8);
+    };
+  };
+  EXPECT_THAT(error_of(allocate(std::size_t{1} << 30), limits),
+              HasSubstr("ran out of its memory budget"));
+  EXPECT_EQ(isolated_call(allocate(std::size_t{16} << 20), limits), std::string(8, '\1'));
 }
 
 }  // namespace
