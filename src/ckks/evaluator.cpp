@@ -530,31 +530,38 @@ std::vector<Ciphertext> galois_parallel(const CkksContext& ctx, const Ciphertext
 
 }  // namespace
 
-Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
-                                   const GaloisKeys& keys) const {
-  check_shape(*context_, a, "rotate");
+namespace {
+
+// The checks of every rotation; the key switching key of `galois_elt`, or nullptr when the element
+// is the identity (the rotation is then a copy).
+const KSwitchKey* rotation_key(const CkksContext& ctx, const Ciphertext& a,
+                               std::uint32_t galois_elt, const GaloisKeys& keys) {
+  check_shape(ctx, a, "rotate");
   if (a.size() != 2) fail("rotate", "ciphertext must be relinearised first");
-  if (galois_elt == 1) return a;
+  if (galois_elt == 1) return nullptr;
   const auto it = keys.keys.find(galois_elt);
   if (it == keys.keys.end()) {
     fail("rotate", "no Galois key for element " + std::to_string(galois_elt));
   }
+  return &it->second;
+}
+
+}  // namespace
+
+Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
+                                   const GaloisKeys& keys) const {
+  const KSwitchKey* key = rotation_key(*context_, a, galois_elt, keys);
+  if (key == nullptr) return a;
   const DecomposedPoly dec = decompose(*context_, a.components[1], a.level);
   std::vector<std::uint32_t> perm;
-  return galois_from_decomposition(*context_, a, dec, galois_elt, it->second, perm);
+  return galois_from_decomposition(*context_, a, dec, galois_elt, *key, perm);
 }
 
 Ciphertext Evaluator::apply_galois(const Ciphertext& a, std::uint32_t galois_elt,
                                    const GaloisKeys& keys, const ParallelFor& parallel) const {
-  check_shape(*context_, a, "rotate");
-  if (a.size() != 2) fail("rotate", "ciphertext must be relinearised first");
-  if (galois_elt == 1) return a;
-  const auto it = keys.keys.find(galois_elt);
-  if (it == keys.keys.end()) {
-    fail("rotate", "no Galois key for element " + std::to_string(galois_elt));
-  }
+  const KSwitchKey* key = rotation_key(*context_, a, galois_elt, keys);
+  if (key == nullptr) return a;
   const DecomposedPoly dec = decompose(*context_, a.components[1], a.level, parallel);
-  const KSwitchKey* key = &it->second;
   return std::move(
       galois_parallel(*context_, a, dec, std::span(&galois_elt, 1), std::span(&key, 1), parallel)
           .front());
