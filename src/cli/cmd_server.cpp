@@ -44,6 +44,7 @@ void run_server(const ServerCommand& cmd) {
   options.record_dir = cmd.record_view;
   options.adversary = cmd.adversary;
   options.max_rows = cmd.max_rows;
+  options.live_runs = std::make_shared<split::LiveRuns>();
   std::atomic<std::size_t> batches = 0;
   if (cmd.exit_after_batches > 0) {
     options.on_batch = [&batches, limit = cmd.exit_after_batches](const split::BatchId&) {
@@ -67,10 +68,13 @@ void run_server(const ServerCommand& cmd) {
       cmd.listen,
       [&options, &session_number, concurrent = net_options.max_concurrent_sessions,
        &cmd](split::Transport& transport) {
-        // Concurrent sessions must not share a checkpoint file: each gets its own folder.
+        // Concurrent sessions must not share a final checkpoint file: each gets its own folder.
+        // Batch checkpoints stay in one root, one folder per run id, so that a resumed session
+        // finds its run's whichever slot it arrives in (a second live session of a run is refused).
         split::ServerOptions own = options;
         if (concurrent > 1) {
           own.checkpoint_dir = cmd.out / ("session-" + std::to_string(++session_number));
+          own.checkpoint_root = cmd.out / "checkpoints";
           std::filesystem::create_directories(*own.checkpoint_dir);
         }
         const split::SessionReport report = split::serve_session(transport, own);
@@ -108,7 +112,10 @@ void add_server_command(CLI::App& app) {
   CLI::App* server = app.add_subcommand("server", "run the server role of split learning");
   server->add_option("--listen", cmd->listen, "address to listen on (host:port; port 0: any)")
       ->capture_default_str();
-  server->add_option("--out", cmd->out, "where the server layer's checkpoint is written")
+  server
+      ->add_option("--out", cmd->out,
+                   "where the server layer's checkpoint is written (batch checkpoints: "
+                   "--out/checkpoints/RUN_ID; restart with the same --out to resume)")
       ->capture_default_str();
   server->add_option("--sessions", cmd->sessions, "sessions to serve before exiting (0: forever)")
       ->capture_default_str();

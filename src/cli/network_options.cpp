@@ -58,7 +58,9 @@ void add_network_options(CLI::App& command, NetworkFlags& flags, net::Role role)
     command
         .add_option("--concurrent", flags.concurrent,
                     "client sessions served at the same time (each its own state; with more "
-                    "than one, checkpoints go to --out/session-N)")
+                    "than one, each session's final server_head.pt goes to --out/session-N, and "
+                    "batch checkpoints to --out/checkpoints/RUN_ID, where a --resume'd client "
+                    "finds its run's by the run id of its Hello)")
         ->capture_default_str()
         ->check(CLI::Range(1, 64))
         ->group(group);

@@ -173,9 +173,7 @@ class HeServerBase {
         encoder_(keys_.context),
         pool_(kServerThreads),
         initial_(features_, classes_, parse_unsigned(hello, "seed"), eta_),
-        checkpoints_(options.checkpoint_dir ? std::optional(*options.checkpoint_dir / "checkpoints")
-                                            : std::nullopt,
-                     hello, kHeIdentity,
+        checkpoints_(batch_checkpoint_root(options), options.live_runs.get(), hello, kHeIdentity,
                      {{"ckks_fingerprint", hex(keys_.context->fingerprint())}}) {
     if (!(eta_ > 0.0 && eta_ < 1.0)) throw TransportError("hello: server_lr must be in (0, 1)");
     if (keys_.context->max_level() < 2) {

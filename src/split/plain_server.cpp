@@ -33,9 +33,8 @@ class PlainServer {
         head_(bounded_hello_integer(hello, "features", 1, kMaxFeatures),
               bounded_hello_integer(hello, "classes", 2, kMaxClasses), parse_seed(hello),
               hello.number_field("server_lr")),
-        checkpoints_(options.checkpoint_dir ? std::optional(*options.checkpoint_dir / "checkpoints")
-                                            : std::nullopt,
-                     hello, {"protocol", "seed", "server_lr", "features", "classes"}) {
+        checkpoints_(batch_checkpoint_root(options), options.live_runs.get(), hello,
+                     {"protocol", "seed", "server_lr", "features", "classes"}) {
     report_.protocol = kPlainProtocol;
     if (const auto& from = checkpoints_.resume(); from && *from != kStartPosition) {
       head_ = nn::ServerHead::load(checkpoints_.folder(*from) / kServerCheckpoint,

@@ -110,7 +110,7 @@ std::optional<CheckpointPosition> resumed_position(const Message& ack,
 }
 
 ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>& root,
-                                     const Message& hello,
+                                     LiveRuns* live, const Message& hello,
                                      const std::vector<std::string>& identity_keys,
                                      const CheckpointFields& derived) {
   const auto every = hello.fields.find(kCheckpointEveryField);
@@ -132,11 +132,22 @@ ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>&
   for (const std::string& key : identity_keys) identity_[key] = hello.field(key);
   for (const auto& [key, value] : derived) identity_[key] = value;
   identity_[kRunIdField] = run_id;
+  if (live != nullptr) claim_ = live->claim(run_id);
   store_.emplace(*root / run_id);
   if (!wants_resume) return;
 
   const std::vector<CheckpointPosition> theirs = parse_positions(resume->second);
   std::vector<CheckpointPosition> ours = store_->available();
+  // Both sides checkpoint at the same batches, the server first for every one but the newest (a
+  // crash can fall between the two writes). A client past its first checkpoint whose run this
+  // server has none of is talking to the wrong server or --out: refused, not restarted.
+  const std::uint64_t newest = theirs.empty() ? 0 : theirs.front().global_batches;
+  if (ours.empty() && newest > every_) {
+    throw TransportError("cannot resume run " + run_id +
+                         ": this server holds no checkpoint of it (" + store_->root().string() +
+                         " has none), the client holds [" + join_positions(theirs) +
+                         "]; start the server with the --out it had when the run began");
+  }
   ours.push_back(kStartPosition);                // always held: the Hello's seed rebuilds it
   for (const CheckpointPosition& mine : ours) {  // newest first
     if (std::find(theirs.begin(), theirs.end(), mine) == theirs.end()) continue;

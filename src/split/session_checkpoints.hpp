@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "split/checkpoint_store.hpp"
+#include "split/live_runs.hpp"
 #include "split/message.hpp"
 #include "split/training_types.hpp"
 
@@ -55,16 +56,19 @@ std::optional<CheckpointPosition> resumed_position(const Message& ack,
 // Hello asks for neither.
 class ServerCheckpoints {
  public:
-  // `root`: the server's checkpoint folder; this session's go to root/<run id>. `identity`: the
-  // Hello fields a checkpoint must match to be resumed (protocol, seed, sizes, learning rate);
-  // `derived`: further values it must match that the server computed from the Hello (the CKKS
-  // parameters' fingerprint).
-  ServerCheckpoints(const std::optional<std::filesystem::path>& root, const Message& hello,
-                    const std::vector<std::string>& identity_keys,
+  // `root`: the server's checkpoint folder; this session's go to root/<run id>, found again by
+  // the run id a resuming client sends. `live`: the server's live runs (may be null); the session
+  // claims its run id there for its lifetime. `identity`: the Hello fields a checkpoint must match
+  // to be resumed (protocol, seed, sizes, learning rate); `derived`: further values it must match
+  // that the server computed from the Hello (the CKKS parameters' fingerprint).
+  ServerCheckpoints(const std::optional<std::filesystem::path>& root, LiveRuns* live,
+                    const Message& hello, const std::vector<std::string>& identity_keys,
                     const CheckpointFields& derived = {});
 
   // The position to resume from, if the client asked to resume (throws TransportError naming both
-  // sides' positions, or the differing parameter, when none fits).
+  // sides' positions, or the differing parameter, when none fits; or naming the run id and the
+  // folder when this server holds no checkpoint of a run the client is past the first checkpoint
+  // of, e.g. a server started with another --out).
   const std::optional<CheckpointPosition>& resume() const { return resume_; }
   std::filesystem::path folder(const CheckpointPosition& position) const;
   // The marker fields of a checkpoint (identity plus the `extra` it was saved with).
@@ -77,6 +81,7 @@ class ServerCheckpoints {
                    const std::function<CheckpointFields()>& extra = {});
 
  private:
+  LiveRuns::Claim claim_;  // declared first, destroyed last: the run id is released after the rest
   std::optional<CheckpointStore> store_;
   std::uint64_t every_ = 0;
   CheckpointFields identity_;

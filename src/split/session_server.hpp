@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "split/head_session.hpp"
+#include "split/live_runs.hpp"
 #include "split/server_view_file.hpp"
 #include "split/transport.hpp"
 
@@ -22,6 +24,13 @@ inline constexpr std::int64_t kDefaultMaxRows = 4096;
 struct ServerOptions {
   // Where the server half's checkpoint (server_head.pt) is written when the session ends.
   std::optional<std::filesystem::path> checkpoint_dir;
+  // Where the batch checkpoints go, one folder per run id (unset: checkpoint_dir/checkpoints).
+  // Concurrent sessions share it: a resumed session finds its run's folder by the run id of its
+  // Hello, whichever session slot it arrives in.
+  std::optional<std::filesystem::path> checkpoint_root;
+  // The runs being served right now, shared by the sessions of one server (null: not tracked);
+  // a second live session of the same run id is refused.
+  std::shared_ptr<LiveRuns> live_runs;
   // Called after each training batch has been answered (progress display, fault-injection tests).
   std::function<void(const BatchId&)> on_batch;
   // LibTorch threads of the session's thread (0: leave the default). OpenMP's thread count is a
@@ -51,5 +60,8 @@ inline constexpr const char* kServerCheckpoint = "server_head.pt";
 inline constexpr const char* kClientCheckpoint = "client_front.pt";
 
 SessionReport serve_session(Transport& transport, const ServerOptions& options);
+
+// Where a session's batch checkpoints are kept (see ServerOptions::checkpoint_root).
+std::optional<std::filesystem::path> batch_checkpoint_root(const ServerOptions& options);
 
 }  // namespace hesplit::split

@@ -10,6 +10,9 @@
 #include "beat_fixture.hpp"
 #include "nn/client_front.hpp"
 #include "split/checkpoint_store.hpp"
+#include "split/live_runs.hpp"
+#include "split/session_checkpoints.hpp"
+#include "split/transport.hpp"
 #include "split/vector_file.hpp"
 #include "test_data.hpp"
 
@@ -144,6 +147,62 @@ TEST(VectorFile, RoundTripsExactlyAndRefusesADamagedFileNamingIt) {
         << e.what();
   }
   EXPECT_THROW(split::load_vector_file(dir / "missing.hsvd", 1), std::runtime_error);
+}
+
+// A Hello of run `run_id` checkpointing every 4 batches; `resume`: the positions the client holds.
+split::Message checkpoint_hello(const std::string& run_id, const std::string& resume = "") {
+  split::Message hello;
+  hello.fields = {
+      {"protocol", "plain"}, {"seed", "5"}, {"run_id", run_id}, {"checkpoint_every", "4"}};
+  if (!resume.empty()) hello.fields["resume"] = resume;
+  return hello;
+}
+
+// Concurrent sessions of one server share the checkpoint root: a second live session of the same
+// run would write over the first's checkpoints, so it is refused until the first has ended.
+TEST(ServerCheckpoints, ASecondLiveSessionOfTheSameRunIsRefused) {
+  const fs::path root = scratch_dir("server_checkpoints_claim") / "checkpoints";
+  split::LiveRuns live;
+  const std::string run = "0123456789abcdef0123456789abcdef";
+  const std::vector<std::string> identity{"protocol", "seed"};
+  {
+    const split::ServerCheckpoints first(root, &live, checkpoint_hello(run), identity);
+    const split::ServerCheckpoints other(root, &live, checkpoint_hello(std::string(32, 'e')),
+                                         identity);
+    try {
+      const split::ServerCheckpoints second(root, &live, checkpoint_hello(run), identity);
+      FAIL() << "two live sessions claimed run " << run;
+    } catch (const split::TransportError& e) {
+      EXPECT_NE(std::string(e.what()).find("run " + run + " is already being served"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  // Both sessions ended: the run can be served again.
+  EXPECT_NO_THROW(split::ServerCheckpoints(root, &live, checkpoint_hello(run), identity));
+}
+
+// A resumed session finds its run by run id; a run this server holds nothing of is refused when the
+// client is past its first checkpoint (the server must then have written one), and restarts from
+// the beginning when the client holds only its first (a crash can fall between the two writes).
+TEST(ServerCheckpoints, AResumeWithoutTheServersCheckpointsIsRefusedNamingTheRun) {
+  const fs::path root = scratch_dir("server_checkpoints_missing") / "checkpoints";
+  const std::string run = "fedcba9876543210fedcba9876543210";
+  const std::vector<std::string> identity{"protocol", "seed"};
+  try {
+    const split::ServerCheckpoints late(root, nullptr, checkpoint_hello(run, "e1-b8-g8,e1-b0-g0"),
+                                        identity);
+    FAIL() << "a resume with no server checkpoint was accepted";
+  } catch (const split::TransportError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot resume run " + run +
+                                         ": this server holds no checkpoint of it"),
+              std::string::npos)
+        << e.what();
+  }
+  const split::ServerCheckpoints first(root, nullptr, checkpoint_hello(run, "e1-b4-g4,e1-b0-g0"),
+                                       identity);
+  ASSERT_TRUE(first.resume().has_value());
+  EXPECT_EQ(*first.resume(), split::kStartPosition);
 }
 
 }  // namespace
