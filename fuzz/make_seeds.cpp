@@ -23,6 +23,7 @@
 #include "ecg/beat_dataset_bytes.hpp"
 #include "net/codec.hpp"
 #include "split/sealed_layer_file.hpp"
+#include "split/vector_file.hpp"
 #include "wfdb_fixtures.hpp"
 
 namespace {
@@ -101,6 +102,17 @@ void ckks_seeds(const Corpus& corpus) {
   exported.relin_keys.reset();
   exported.galois_keys.reset();
   corpus.add("ckks_context", "public-context-pk-only", save_public_context(exported));
+}
+
+// A paper checkpoint's vector file of three values, prefixed by the count the loader expects.
+void vector_file_seed(const Corpus& corpus) {
+  const fs::path vector_file = corpus.root() / "vector.hsvd";
+  split::save_vector_file(vector_file, std::vector<double>{0.25, -1.5, 3e-7});
+  std::ifstream vector_in(vector_file, std::ios::binary);
+  corpus.add(
+      "vector_file", "three-values",
+      std::string("\x03\0\0\0", 4) + std::string(std::istreambuf_iterator<char>(vector_in), {}));
+  fs::remove(vector_file);
 }
 
 // Three samples per signal; the 212 record interleaves two signals.
@@ -210,6 +222,7 @@ int main(int argc, char** argv) {
     const Corpus corpus{fs::path(argv[1])};
     fs::create_directories(corpus.root());
     ckks_seeds(corpus);
+    vector_file_seed(corpus);
     wfdb_seeds(corpus);
     dataset_seed(corpus);
     message_seeds(corpus);

@@ -46,7 +46,11 @@ std::vector<double> load_vector_file(const std::filesystem::path& file, std::siz
   std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error("checkpoint file " + file.string() + ": cannot open");
   const std::streamoff size = in.tellg();
-  // The size is known before anything is read: exactly the header and `expected` doubles.
+  // The size is known before anything is read: exactly the header and `expected` doubles (a
+  // count whose byte size would overflow is refused first).
+  if (expected > (SIZE_MAX - kHeader) / sizeof(double)) {
+    fail(file, "cannot hold " + std::to_string(expected) + " values", 0);
+  }
   const std::size_t want = kHeader + expected * sizeof(double);
   if (size < 0 || static_cast<std::size_t>(size) != want) {
     fail(file,

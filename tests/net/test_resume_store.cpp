@@ -147,6 +147,13 @@ TEST(VectorFile, RoundTripsExactlyAndRefusesADamagedFileNamingIt) {
         << e.what();
   }
   EXPECT_THROW(split::load_vector_file(dir / "missing.hsvd", 1), std::runtime_error);
+  // A count whose byte size overflows is refused before any size arithmetic can wrap.
+  try {
+    split::load_vector_file(dir / "v.hsvd", SIZE_MAX / 8);
+    FAIL() << "an overflowing count was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot hold"), std::string::npos) << e.what();
+  }
 }
 
 // A Hello of run `run_id` checkpointing every 4 batches; `resume`: the positions the client holds.
