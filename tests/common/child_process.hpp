@@ -100,4 +100,19 @@ inline std::string address_of(Child& server) {
   return "";
 }
 
+// Stops `server` (SIGSTOP) and checks that `client`, started with `--message-timeout 1`, gives up
+// about a second later with the timeout message; then kills the server.
+inline void expect_client_gives_up_on_a_stalled_server(Child& server, Child& client) {
+  server.signal(SIGSTOP);
+  const auto stopped = std::chrono::steady_clock::now();
+  EXPECT_NE(client.wait(), 0);
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count();
+  EXPECT_GE(waited, 0.9);
+  EXPECT_LT(waited, 30.0);
+  EXPECT_NE(client.err().find("sent nothing for 1000 ms; session cancelled"), std::string::npos)
+      << client.err();
+  server.signal(SIGKILL);
+}
+
 }  // namespace hesplit::test

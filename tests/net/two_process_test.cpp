@@ -24,21 +24,6 @@ namespace fs = std::filesystem;
 
 using Process = Child;
 
-// Starts `hesplit server` on a free loopback port and returns the address it printed.
-std::string start_server(Process& server) {
-  const std::string marker = "listening on ";
-  for (int i = 0; i < 500; ++i) {
-    const std::string out = server.out();
-    if (const auto at = out.find(marker);
-        at != std::string::npos && out.find('\n', at) != std::string::npos) {
-      return out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ADD_FAILURE() << "server did not start: " << server.err();
-  return "";
-}
-
 class TwoProcess : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -63,7 +48,7 @@ class TwoProcess : public ::testing::Test {
 TEST_F(TwoProcess, ServerAndClientProcessesTrainAndTheLossFalls) {
   Process server({"server", "--listen", "127.0.0.1:0", "--out", (dir() / "split").string()},
                  dir() / "server");
-  const std::string address = start_server(server);
+  const std::string address = address_of(server);
   auto args = training_args("split");
   args.insert(args.begin(), {"client", "--mode", "plain", "--connect", address});
   Process client(args, dir() / "client");
@@ -115,7 +100,7 @@ TEST_F(TwoProcess, SameSeedGivesIdenticalMetricsAndPlainEqualsLocal) {
 TEST_F(TwoProcess, ServerDyingMidEpochIsAClearErrorForTheClient) {
   Process server({"server", "--listen", "127.0.0.1:0", "--exit-after-batches", "5"},
                  dir() / "dying_server");
-  const std::string address = start_server(server);
+  const std::string address = address_of(server);
   auto args = training_args("server_died");
   args.insert(args.begin(), {"client", "--mode", "plain", "--connect", address});
   Process client(args, dir() / "orphan_client");
@@ -128,7 +113,7 @@ TEST_F(TwoProcess, ServerDyingMidEpochIsAClearErrorForTheClient) {
 
 TEST_F(TwoProcess, ClientDyingMidEpochIsAClearErrorForTheServer) {
   Process server({"server", "--listen", "127.0.0.1:0"}, dir() / "orphan_server");
-  const std::string address = start_server(server);
+  const std::string address = address_of(server);
   auto args = training_args("client_died");
   args.insert(args.begin(),
               {"client", "--mode", "plain", "--connect", address, "--exit-after-batches", "5"});
@@ -143,7 +128,7 @@ TEST_F(TwoProcess, ClientDyingMidEpochIsAClearErrorForTheServer) {
 
 TEST_F(TwoProcess, PortInUseAndBadDatasetsAreClearErrors) {
   Process first({"server", "--listen", "127.0.0.1:0"}, dir() / "first_server");
-  const std::string address = start_server(first);
+  const std::string address = address_of(first);
   Process second({"server", "--listen", address}, dir() / "second_server");
   EXPECT_EQ(second.wait(), 1);
   EXPECT_NE(second.err().find("cannot listen on " + address + ": the port is in use"),
