@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -70,8 +71,15 @@ void cap_memory(std::size_t budget) {
   ::setrlimit(RLIMIT_DATA, &limit);
 }
 
+// A fault in the child ends it by its signal, whatever handlers the parent had installed (a
+// sanitizer's, which would turn the fault into an ordinary exit), so the parent can say "crashed".
+void restore_default_fault_handling() {
+  for (const int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(signal, SIG_DFL);
+}
+
 [[noreturn]] void run_child(int fd, const std::function<std::string()>& work,
                             std::size_t memory_budget) {
+  restore_default_fault_handling();
   std::string out;
   try {
     cap_memory(memory_budget);
