@@ -86,7 +86,8 @@ class Child {
   int code_ = -1;
 };
 
-inline std::string address_of(Child& server) {
+// The address a `hesplit server` child printed once it listens (a test failure if it never does).
+inline std::string address_of(const Child& server) {
   const std::string marker = "listening on ";
   for (int i = 0; i < 1000; ++i) {
     const std::string out = server.out();

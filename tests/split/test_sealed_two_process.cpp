@@ -29,20 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string listening_address(const Child& server) {
-  const std::string marker = "listening on ";
-  for (int i = 0; i < 1000; ++i) {
-    const std::string out = server.out();
-    if (const auto at = out.find(marker);
-        at != std::string::npos && out.find('\n', at) != std::string::npos) {
-      return out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ADD_FAILURE() << "server did not start: " << server.err();
-  return "";
-}
-
 // Everything the server process received, read back from its recorded view: the Hello carries
 // the parameters and public evaluation keys only (one public-context object), and every later
 // message carries fresh seeded ciphertexts, no clear tensor, and only public sizes as fields.
@@ -90,7 +76,7 @@ TEST(SealedTwoProcess, LossFallsServerHoldsOnlyCiphertextsReleaseAndEvaluateAgre
   Child server({"server", "--listen", "127.0.0.1:0", "--out", server_dir.string(),
                 "--record-server-view", view_dir.string()},
                dir / "server");
-  const std::string address = listening_address(server);
+  const std::string address = address_of(server);
   // clang-format off
   Child client({"client", "--mode", "sealed", "--connect", address, "--data", fixture.string(),
                 "--epochs", "4", "--batch", "16", "--seed", "3", "--out", run.string()},
