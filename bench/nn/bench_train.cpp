@@ -14,10 +14,10 @@
 
 #include "beat_fixture.hpp"
 #include "net/client_connection.hpp"
-#include "net/cpu_awake.hpp"
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
 #include "nn/torch_threads.hpp"
+#include "split/io_thread_transport.hpp"
 #include "split/local_head.hpp"
 #include "split/plain_client.hpp"
 #include "split/session_server.hpp"
@@ -55,7 +55,7 @@ split::EpochResult local_epoch(std::size_t batch) {
   return split::train(front, head, bench_dataset(), 5, options, observer).epochs.front();
 }
 
-split::EpochResult plain_epoch(std::size_t batch, bool unix_socket) {
+split::EpochResult plain_epoch(std::size_t batch, bool unix_socket, bool busy_wait) {
   const split::TrainOptions options = one_epoch(batch);
   split::ServerOptions server_options;
   server_options.torch_threads = 1;
@@ -65,9 +65,11 @@ split::EpochResult plain_epoch(std::size_t batch, bool unix_socket) {
       unix_socket ? unix_address : "127.0.0.1:0",
       [&](split::Transport& t) { split::serve_session(t, server_options); }, net::NetOptions{});
   nn::ClientFront front(options.seed, options.client_lr);
-  const net::CpuAwake awake(true);  // as `hesplit train --mode plain` does by default
+  net::NetOptions client_net;
+  // As `hesplit train --mode plain` does, by default (--busy-poll) or with --no-busy-poll.
+  if (busy_wait) client_net.busy_wait = net::kPlainBusyWait;
   net::ClientConnection connection(
-      unix_socket ? unix_address : "127.0.0.1:" + std::to_string(server.port()), net::NetOptions{});
+      unix_socket ? unix_address : "127.0.0.1:" + std::to_string(server.port()), client_net);
   split::PlainRemoteHead head(
       connection, {options.seed, options.server_lr, nn::kSplitFeatures, 5, options.batch_size});
   split::TrainingObserver observer;
@@ -78,7 +80,7 @@ split::EpochResult plain_epoch(std::size_t batch, bool unix_socket) {
   return epoch;
 }
 
-enum class Mode { kLocal, kPlainTcp, kPlainUnix };
+enum class Mode { kLocal, kPlainTcp, kPlainTcpSleeping, kPlainUnix };
 
 void BM_Epoch(benchmark::State& state, Mode mode) {
   nn::set_torch_threads(1);
@@ -89,7 +91,9 @@ void BM_Epoch(benchmark::State& state, Mode mode) {
   const auto batch = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
     const split::EpochResult epoch =
-        mode == Mode::kLocal ? local_epoch(batch) : plain_epoch(batch, mode == Mode::kPlainUnix);
+        mode == Mode::kLocal
+            ? local_epoch(batch)
+            : plain_epoch(batch, mode == Mode::kPlainUnix, mode != Mode::kPlainTcpSleeping);
     state.SetIterationTime(epoch.seconds);
     state.counters["batches"] = static_cast<double>(epoch.batches);
     state.counters["MB_up"] = static_cast<double>(epoch.bytes_client_to_server) / 1e6;
@@ -100,12 +104,14 @@ void BM_Epoch(benchmark::State& state, Mode mode) {
 void BM_LocalEpoch(benchmark::State& state) { BM_Epoch(state, Mode::kLocal); }
 // Plain over TCP on 127.0.0.1, as `hesplit train --mode plain` runs it.
 void BM_PlainEpoch(benchmark::State& state) { BM_Epoch(state, Mode::kPlainTcp); }
+// The same with --no-busy-poll: the client's thread runs gRPC itself and sleeps between messages.
+void BM_PlainNoBusyPollEpoch(benchmark::State& state) { BM_Epoch(state, Mode::kPlainTcpSleeping); }
 // Plain over a Unix domain socket, for comparison (no TCP/IP stack on the path).
 void BM_PlainUnixSocketEpoch(benchmark::State& state) { BM_Epoch(state, Mode::kPlainUnix); }
 
 // One round trip of a batch-4 activation map over the session stream (echo server): the fixed
 // cost plain pays twice per batch on top of local.
-void round_trips(benchmark::State& state, const std::string& listen) {
+void round_trips(benchmark::State& state, const std::string& listen, bool busy_wait) {
   const net::SessionServer server(
       listen,
       [](split::Transport& t) {
@@ -119,7 +125,9 @@ void round_trips(benchmark::State& state, const std::string& listen) {
       net::NetOptions{});
   const std::string address =
       listen.starts_with("unix:") ? listen : "127.0.0.1:" + std::to_string(server.port());
-  net::ClientConnection connection(address, net::NetOptions{});
+  net::NetOptions client_net;
+  if (busy_wait) client_net.busy_wait = net::kPlainBusyWait;
+  net::ClientConnection connection(address, client_net);
   const split::Message message{
       split::MessageKind::kActivations,
       1,
@@ -135,12 +143,15 @@ void round_trips(benchmark::State& state, const std::string& listen) {
   connection.receive();
   connection.close();
 }
-void BM_RoundTrip(benchmark::State& state) { round_trips(state, "127.0.0.1:0"); }
+// With the client's I/O thread (--busy-poll, the default).
+void BM_RoundTrip(benchmark::State& state) { round_trips(state, "127.0.0.1:0", true); }
+void BM_RoundTripNoBusyPoll(benchmark::State& state) { round_trips(state, "127.0.0.1:0", false); }
 void BM_RoundTripUnixSocket(benchmark::State& state) {
-  round_trips(state, "unix:/tmp/hesplit-bench-" + std::to_string(::getpid()) + ".sock");
+  round_trips(state, "unix:/tmp/hesplit-bench-" + std::to_string(::getpid()) + ".sock", true);
 }
 BENCHMARK(BM_RoundTripUnixSocket)->Arg(4)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_RoundTrip)->Arg(4)->Arg(16)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_RoundTripNoBusyPoll)->Arg(4)->Arg(16)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 BENCHMARK(BM_LocalEpoch)->Arg(4)->Arg(16)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 BENCHMARK(BM_PlainUnixSocketEpoch)
@@ -150,6 +161,12 @@ BENCHMARK(BM_PlainUnixSocketEpoch)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
 BENCHMARK(BM_PlainEpoch)->Arg(4)->Arg(16)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_PlainNoBusyPollEpoch)
+    ->Arg(4)
+    ->Arg(16)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 

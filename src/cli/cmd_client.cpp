@@ -7,7 +7,6 @@
 #include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
-#include "net/cpu_awake.hpp"
 #include "net/grpc_logging.hpp"
 #include "split/plain_client.hpp"
 #include "split/trainer.hpp"
@@ -37,7 +36,6 @@ void run_client(const ClientCommand& cmd) {
   nn::ClientFront front(cmd.run.train.seed, cmd.run.train.client_lr);
   const auto observer = make_progress_observer(cmd.run.exit_after_batches);
   const split::TrainOptions& t = cmd.run.train;
-  const net::CpuAwake awake(cmd.run.busy_poll);
   if (cmd.checkpoints.active()) {
     // Before connecting: a resumed run must match the run it continues (settings and key).
     ClientCheckpoints checkpoints(run_dir, cmd.checkpoints, cmd.run, data, front, *observer);

@@ -12,9 +12,9 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
-#include "net/cpu_awake.hpp"
 #include "net/grpc_logging.hpp"
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
@@ -97,10 +97,11 @@ ModeFigures measure(const CompareCommand& cmd, const LoadedDataset& data, const 
         split::serve_session(transport, server_options);
       },
       net_options);
-  const net::CpuAwake awake(run.busy_poll);
+  net::NetOptions client_net = net_options;
+  client_net.busy_wait = client_busy_wait(run);
   ModeFigures f;
   {
-    net::ClientConnection connection("127.0.0.1:" + std::to_string(server.port()), net_options);
+    net::ClientConnection connection("127.0.0.1:" + std::to_string(server.port()), client_net);
     const RemoteHead remote = make_remote_head(connection, run, data.classes, dir);
     const split::TrainingResult result =
         split::train(front, *remote.head, data.dataset, data.classes, t, quiet);

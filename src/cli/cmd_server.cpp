@@ -9,7 +9,6 @@
 #include "cli/commands.hpp"
 #include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
-#include "net/cpu_awake.hpp"
 #include "net/grpc_logging.hpp"
 #include "net/session_server.hpp"
 #include "nn/client_front.hpp"
@@ -26,7 +25,6 @@ struct ServerCommand {
   std::size_t sessions = 1;
   int threads = 1;
   std::size_t exit_after_batches = 0;
-  bool busy_poll = true;
   NetworkFlags network;
   std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
   std::string adversary;                             // --adversary (privacy evaluation)
@@ -84,7 +82,6 @@ void run_server(const ServerCommand& cmd) {
                   << " B sent" << std::endl;
       },
       net_options);
-  const net::CpuAwake awake(cmd.busy_poll);
   const std::string host = cmd.listen.substr(0, cmd.listen.rfind(':'));
   // Tests and scripts read the chosen port from this line.
   std::cout << "hesplit server: listening on " << host << ':' << server.port() << std::endl;
@@ -122,9 +119,6 @@ void add_server_command(CLI::App& app) {
   server->add_option("--threads", cmd->threads, "LibTorch threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  server->add_flag("--busy-poll,!--no-busy-poll", cmd->busy_poll,
-                   "keep one CPU awake (idle-priority spin) so network hops do not wait for a "
-                   "sleeping CPU (default: on)");
   server
       ->add_option("--adversary", cmd->adversary,
                    "privacy evaluation only: decryption-oracle makes a paper server send the "

@@ -10,7 +10,6 @@
 #include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
-#include "net/cpu_awake.hpp"
 #include "net/grpc_logging.hpp"
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
@@ -50,6 +49,7 @@ split::TrainingResult train_remote(const TrainCommand& cmd, const LoadedDataset&
   net::NetOptions client_net;
   apply_message_bounds(server_net, bounds, net::Role::kServer);
   apply_message_bounds(client_net, bounds, net::Role::kClient);
+  client_net.busy_wait = client_busy_wait(cmd.run);
   split::ServerOptions server_options;
   server_options.max_rows = static_cast<std::int64_t>(std::max(t.batch_size, t.eval_chunk));
   server_options.checkpoint_dir = run_dir;
@@ -62,7 +62,6 @@ split::TrainingResult train_remote(const TrainCommand& cmd, const LoadedDataset&
       },
       server_net);
   const std::string address = "127.0.0.1:" + std::to_string(server.port());
-  const net::CpuAwake awake(cmd.run.busy_poll);
   split::TrainingResult result;
   {
     net::ClientConnection connection(address, client_net);

@@ -99,7 +99,12 @@ net::NetOptions client_network_options(const NetworkFlags& flags, const std::str
                                        const RunOptions& run, std::size_t classes) {
   net::NetOptions options = network_options(flags, address, net::Role::kClient);
   apply_message_bounds(options, client_message_bounds(run, classes), net::Role::kClient);
+  options.busy_wait = client_busy_wait(run);
   return options;
+}
+
+std::chrono::microseconds client_busy_wait(const RunOptions& run) {
+  return run.busy_poll && run.mode == "plain" ? net::kPlainBusyWait : std::chrono::microseconds{0};
 }
 
 split::MessageBounds client_message_bounds(const RunOptions& run, std::size_t classes) {

@@ -3,6 +3,7 @@
 // --insecure, the per-message timeout. Turns them into net::NetOptions after applying the
 // transport security policy (TLS required off loopback; --insecure warns loudly).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -36,6 +37,11 @@ net::NetOptions network_options(const NetworkFlags& flags, const std::string& ad
 // opens (client_message_bounds).
 net::NetOptions client_network_options(const NetworkFlags& flags, const std::string& address,
                                        const RunOptions& run, std::size_t classes);
+
+// The client's net::NetOptions::busy_wait: net::kPlainBusyWait for plain with --busy-poll. HE
+// exchanges take milliseconds of server work, so their client sleeps at once and leaves both
+// CPUs to the server.
+std::chrono::microseconds client_busy_wait(const RunOptions& run);
 
 // Sets the gRPC message size limits of `role` from the protocol's bounds: receive what the peer
 // can send, send what this side can.

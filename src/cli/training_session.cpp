@@ -105,8 +105,9 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   command.add_flag("--busy-poll,!--no-busy-poll", options.busy_poll,
-                   "plain: keep one CPU awake (idle-priority spin) so network hops do not wait "
-                   "for a sleeping CPU (default: on)");
+                   "plain: run the client's network calls on an I/O thread and let both threads "
+                   "spin up to 2 ms for each other instead of sleeping, so the four messages of "
+                   "a batch wait for no sleeping CPU (uses both CPUs; default: on)");
   command.add_option("--out", options.out, "run directory (default runs/<mode>-seed<S>-<time>)");
   command
       .add_option("--exit-after-batches", options.exit_after_batches,

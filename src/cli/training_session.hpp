@@ -32,8 +32,8 @@ struct RunOptions {
   std::optional<std::filesystem::path> out;  // RUN_DIR
   int threads = 1;
   std::size_t exit_after_batches = 0;  // fault injection for tests: _Exit after K batches
-  bool busy_poll = true;               // keep a CPU awake during network sessions (net/cpu_awake)
-  split::HeSessionOptions he;          // paper, sealed: --ckks, --flood, --server-layer
+  bool busy_poll = true;  // plain client: network on an I/O thread, waits spin (client_busy_wait)
+  split::HeSessionOptions he;  // paper, sealed: --ckks, --flood, --server-layer
 };
 
 void add_data_options(CLI::App& command, DataOptions& options);

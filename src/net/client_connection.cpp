@@ -38,7 +38,8 @@ std::chrono::system_clock::time_point after(Duration duration) {
 
 }  // namespace
 
-struct ClientConnection::Impl {
+// The gRPC stream itself; ClientConnection runs it on the caller's thread or an I/O thread.
+struct ClientConnection::Impl final : split::Transport {
   std::string address;
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<wire::SplitLearning::Stub> stub;
@@ -46,7 +47,7 @@ struct ClientConnection::Impl {
   grpc::CompletionQueue queue;
   detail::CompletionWaiter waiter;
   std::unique_ptr<grpc::ClientAsyncReaderWriter<wire::Envelope, wire::Envelope>> stream;
-  split::Traffic traffic;
+  split::Traffic counted;
   bool write_pending = false;
   bool finished = false;
 
@@ -107,6 +108,65 @@ struct ClientConnection::Impl {
                                 detail);
   }
 
+  void send(const split::Message& message) override {
+    const std::string during = "sending " + split::describe(message);
+    complete_pending_write(during);
+    const wire::Envelope envelope = detail::encode(message);
+    // The message is serialized by Write itself; the completion is collected by the next send,
+    // receive or close, so sending never waits for the peer.
+    stream->Write(envelope, tag_of(Tag::kWrite));
+    write_pending = true;
+    counted.bytes_sent += envelope.ByteSizeLong();
+    ++counted.messages_sent;
+  }
+
+  split::Message receive() override {
+    wire::Envelope envelope;
+    stream->Read(&envelope, tag_of(Tag::kRead));
+    using Result = detail::CompletionWaiter::Result;
+    const Result result =
+        waiter.wait_until(Tag::kRead, detail::CompletionWaiter::after(message_timeout));
+    if (result == Result::kTimedOut) {
+      context.TryCancel();
+      waiter.wait(Tag::kRead);  // completes (failed) once cancelled
+      finish();
+      throw split::TransportError("server " + address + " sent nothing for " +
+                                  std::to_string(message_timeout.count()) +
+                                  " ms; session cancelled");
+    }
+    if (result != Result::kOk) fail("waiting for its reply");
+    const std::size_t size = envelope.ByteSizeLong();
+    if (size > receive_limit) {
+      context.TryCancel();
+      finish();
+      throw split::TransportError(
+          "server " + address + ": " +
+          split::oversized_message_text(size, receive_limit, receive_basis));
+    }
+    counted.bytes_received += size;
+    ++counted.messages_received;
+    return detail::decode(envelope);
+  }
+
+  split::Traffic traffic() const override { return counted; }
+
+  void limit_received_bytes(std::size_t bytes, const std::string& basis) override {
+    receive_limit = std::min(receive_limit, bytes);
+    receive_basis = basis;
+  }
+
+  void close() {
+    if (finished) return;
+    complete_pending_write("closing the session");
+    stream->WritesDone(tag_of(Tag::kWritesDone));
+    waiter.wait(Tag::kWritesDone);
+    const grpc::Status status = finish();
+    if (!status.ok()) {
+      throw split::TransportError("server " + address +
+                                  " reported an error at the end: " + status.error_message());
+    }
+  }
+
   // The previous write must have completed before the next one starts (one in flight at a time).
   void complete_pending_write(const std::string& during) {
     if (!write_pending) return;
@@ -139,66 +199,32 @@ ClientConnection::ClientConnection(const std::string& address, const NetOptions&
   impl_->stream = impl_->stub->PrepareAsyncSession(&impl_->context, &impl_->queue);
   impl_->stream->StartCall(tag_of(Tag::kStart));
   if (!impl_->waiter.wait(Tag::kStart)) impl_->fail("opening the session");
+  if (options.busy_wait.count() > 0) {
+    io_ = std::make_unique<split::IoThreadTransport>(*impl_, options.busy_wait);
+  }
 }
 
 ClientConnection::~ClientConnection() = default;
 
-void ClientConnection::send(const split::Message& message) {
-  const std::string during = "sending " + split::describe(message);
-  impl_->complete_pending_write(during);
-  const wire::Envelope envelope = detail::encode(message);
-  // The message is serialized by Write itself; the completion is collected by the next send,
-  // receive or close, so sending never waits for the peer.
-  impl_->stream->Write(envelope, tag_of(Tag::kWrite));
-  impl_->write_pending = true;
-  impl_->traffic.bytes_sent += envelope.ByteSizeLong();
-  ++impl_->traffic.messages_sent;
+split::Transport& ClientConnection::active() {
+  return io_ ? static_cast<split::Transport&>(*io_) : *impl_;
+}
+const split::Transport& ClientConnection::active() const {
+  return io_ ? static_cast<const split::Transport&>(*io_) : *impl_;
 }
 
-split::Message ClientConnection::receive() {
-  wire::Envelope envelope;
-  impl_->stream->Read(&envelope, tag_of(Tag::kRead));
-  using Result = detail::CompletionWaiter::Result;
-  const Result result =
-      impl_->waiter.wait_until(Tag::kRead, detail::CompletionWaiter::after(impl_->message_timeout));
-  if (result == Result::kTimedOut) {
-    impl_->context.TryCancel();
-    impl_->waiter.wait(Tag::kRead);  // completes (failed) once cancelled
-    impl_->finish();
-    throw split::TransportError("server " + impl_->address + " sent nothing for " +
-                                std::to_string(impl_->message_timeout.count()) +
-                                " ms; session cancelled");
-  }
-  if (result != Result::kOk) impl_->fail("waiting for its reply");
-  const std::size_t size = envelope.ByteSizeLong();
-  if (size > impl_->receive_limit) {
-    impl_->context.TryCancel();
-    impl_->finish();
-    throw split::TransportError(
-        "server " + impl_->address + ": " +
-        split::oversized_message_text(size, impl_->receive_limit, impl_->receive_basis));
-  }
-  impl_->traffic.bytes_received += size;
-  ++impl_->traffic.messages_received;
-  return detail::decode(envelope);
-}
-
-split::Traffic ClientConnection::traffic() const { return impl_->traffic; }
-
+void ClientConnection::send(const split::Message& message) { active().send(message); }
+split::Message ClientConnection::receive() { return active().receive(); }
+split::Traffic ClientConnection::traffic() const { return active().traffic(); }
 void ClientConnection::limit_received_bytes(std::size_t bytes, const std::string& basis) {
-  impl_->receive_limit = std::min(impl_->receive_limit, bytes);
-  impl_->receive_basis = basis;
+  active().limit_received_bytes(bytes, basis);
 }
 
 void ClientConnection::close() {
-  if (impl_->finished) return;
-  impl_->complete_pending_write("closing the session");
-  impl_->stream->WritesDone(tag_of(Tag::kWritesDone));
-  impl_->waiter.wait(Tag::kWritesDone);
-  const grpc::Status status = impl_->finish();
-  if (!status.ok()) {
-    throw split::TransportError("server " + impl_->address +
-                                " reported an error at the end: " + status.error_message());
+  if (io_) {
+    io_->run([this] { impl_->close(); });
+  } else {
+    impl_->close();
   }
 }
 

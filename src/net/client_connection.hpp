@@ -1,11 +1,13 @@
 #pragma once
 // The client end of a session: connects to a hesplit server over gRPC and opens the session's
-// bidirectional stream. Implements split::Transport; gRPC types stay in the .cpp.
+// bidirectional stream. Implements split::Transport; gRPC types stay in the .cpp. With
+// NetOptions::busy_wait, every gRPC call runs on an I/O thread (split::IoThreadTransport).
 #include <cstddef>
 #include <memory>
 #include <string>
 
 #include "net/options.hpp"
+#include "split/io_thread_transport.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::net {
@@ -29,8 +31,12 @@ class ClientConnection final : public split::Transport {
   void close();
 
  private:
+  split::Transport& active();
+  const split::Transport& active() const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<split::IoThreadTransport> io_;  // destroyed (joined) before impl_
 };
 
 }  // namespace hesplit::net

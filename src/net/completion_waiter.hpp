@@ -2,7 +2,7 @@
 // Internal to hesplit_net: waits for one tagged completion on a gRPC completion queue, keeping
 // completions of other tags (e.g. a write finishing while a read is awaited) for their own wait.
 // (Polling the queue with a zero deadline does not drive gRPC's I/O in this version, so busy
-// polling here does not work; net/cpu_awake.hpp keeps a CPU awake instead.)
+// polling here does not work; split/io_thread_transport.hpp spins outside gRPC instead.)
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>

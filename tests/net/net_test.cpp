@@ -43,7 +43,15 @@ split::HeadParams params_for(const split::TrainOptions& options) {
   return {options.seed, options.server_lr, nn::kSplitFeatures, 5, options.batch_size};
 }
 
-TEST(PlainOverGrpc, MatchesLocalBitForBitAndCountsBytes) {
+// The client's network calls on an I/O thread, both threads spinning for each other (as
+// `--busy-poll` does for plain).
+NetOptions with_io_thread() {
+  NetOptions options;
+  options.busy_wait = std::chrono::microseconds(2000);
+  return options;
+}
+
+void expect_plain_matches_local(const NetOptions& client_options) {
   const ecg::BeatDataset data = test::synthetic_dataset(90, 40);
   split::TrainOptions options;
   options.epochs = 2;
@@ -66,7 +74,7 @@ TEST(PlainOverGrpc, MatchesLocalBitForBitAndCountsBytes) {
   nn::ClientFront front(options.seed, options.client_lr);
   split::TrainingResult plain;
   {
-    ClientConnection connection(loopback(server), NetOptions{});
+    ClientConnection connection(loopback(server), client_options);
     split::PlainRemoteHead head(connection, params_for(options));
     plain = split::train(front, head, data, 5, options, observer);
     connection.close();
@@ -89,6 +97,12 @@ TEST(PlainOverGrpc, MatchesLocalBitForBitAndCountsBytes) {
   split::LocalHead reloaded(nn::ServerHead::load(dir / split::kServerCheckpoint, 0.0),
                             std::nullopt);
   EXPECT_EQ(split::evaluate(front, reloaded, data.test, 5, 16).accuracy(), plain.test_accuracy);
+}
+
+TEST(PlainOverGrpc, MatchesLocalBitForBitAndCountsBytes) { expect_plain_matches_local({}); }
+
+TEST(PlainOverGrpc, WithAnIoThreadMatchesLocalBitForBit) {
+  expect_plain_matches_local(with_io_thread());
 }
 
 TEST(PlainOverGrpc, PortInUseIsAClearError) {
@@ -116,16 +130,24 @@ TEST(PlainOverGrpc, NoServerIsAClearError) {
   EXPECT_NE(message.find(address), std::string::npos) << message;
 }
 
-TEST(PlainOverGrpc, ServerSideErrorsReachTheClient) {
+void expect_server_side_errors_reach_the_client(const NetOptions& client_options) {
   SessionServer server(
       "127.0.0.1:0", [](split::Transport& t) { split::serve_session(t, split::ServerOptions{}); },
       NetOptions{});
-  ClientConnection connection(loopback(server), NetOptions{});
+  ClientConnection connection(loopback(server), client_options);
   connection.send(
       Message{MessageKind::kHello, 0, 0, {{"protocol", "nope"}, {"wire_version", "1"}}, {}, {}});
   const std::string message = error_of([&] { connection.receive(); });
   EXPECT_NE(message.find("unknown protocol \"nope\""), std::string::npos) << message;
   EXPECT_NE(outcome_error(server.wait_for_session()).find("unknown protocol"), std::string::npos);
+}
+
+TEST(PlainOverGrpc, ServerSideErrorsReachTheClient) {
+  expect_server_side_errors_reach_the_client({});
+}
+
+TEST(PlainOverGrpc, WithAnIoThreadServerSideErrorsReachTheClient) {
+  expect_server_side_errors_reach_the_client(with_io_thread());
 }
 
 TEST(PlainOverGrpc, WrongShapesAreRefusedByTheServer) {
@@ -155,11 +177,11 @@ TEST(PlainOverGrpc, ClientVanishingMidEpochIsReportedByTheServer) {
       << message;
 }
 
-TEST(PlainOverGrpc, ServerVanishingMidEpochIsReportedByTheClient) {
+void expect_server_vanishing_reported_by_the_client(const NetOptions& client_options) {
   auto server = std::make_unique<SessionServer>(
       "127.0.0.1:0", [](split::Transport& t) { split::serve_session(t, split::ServerOptions{}); },
       NetOptions{});
-  ClientConnection connection(loopback(*server), NetOptions{});
+  ClientConnection connection(loopback(*server), client_options);
   split::PlainRemoteHead head(connection, split::HeadParams{});
   head.forward({1, 0}, nn::FloatTensor{{4, 256}, std::vector<float>(1024, 0.1f)});
   server.reset();  // shuts down, cancelling the session
@@ -169,17 +191,29 @@ TEST(PlainOverGrpc, ServerVanishingMidEpochIsReportedByTheClient) {
   EXPECT_NE(message.find("disconnected"), std::string::npos) << message;
 }
 
+TEST(PlainOverGrpc, ServerVanishingMidEpochIsReportedByTheClient) {
+  expect_server_vanishing_reported_by_the_client({});
+}
+
+TEST(PlainOverGrpc, WithAnIoThreadServerVanishingIsReportedByTheClient) {
+  expect_server_vanishing_reported_by_the_client(with_io_thread());
+}
+
 TEST(PlainOverGrpc, SilentPeersTimeOutOnBothSides) {
   NetOptions quick;
   quick.message_timeout = std::chrono::milliseconds(300);
-  // A server that accepts the session and then says nothing.
+  // A server that accepts the session and then says nothing. Its own timeout is longer than the
+  // client's: with equal ones, a loaded machine could let the server give up first, and the client
+  // would see a cancelled session instead of its own timeout.
+  NetOptions patient = quick;
+  patient.message_timeout = std::chrono::milliseconds(3000);
   SessionServer mute(
       "127.0.0.1:0",
       [](split::Transport& t) {
         t.receive();
         t.receive();
       },
-      quick);
+      patient);
   {
     ClientConnection connection(loopback(mute), quick);
     connection.send(Message{MessageKind::kHello, 0, 0, {}, {}, {}});

@@ -38,8 +38,7 @@ class ConcurrentResume : public ::testing::Test {
   static fs::path dir() { return *dir_; }
   static std::vector<std::string> server_args(const fs::path& out,
                                               const std::vector<std::string>& more = {}) {
-    std::vector<std::string> args{"server", "--listen",   "127.0.0.1:0",
-                                  "--out",  out.string(), "--no-busy-poll"};
+    std::vector<std::string> args{"server", "--listen", "127.0.0.1:0", "--out", out.string()};
     args.insert(args.end(), more.begin(), more.end());
     return args;
   }

@@ -46,8 +46,7 @@ class Resume : public ::testing::Test {
 
   static fs::path dir() { return *dir_; }
   static std::vector<std::string> server_args(const std::string& run) {
-    return {"server",        "--listen", "127.0.0.1:0", "--out", (dir() / run / "server").string(),
-            "--no-busy-poll"};
+    return {"server", "--listen", "127.0.0.1:0", "--out", (dir() / run / "server").string()};
   }
   static std::vector<std::string> client_args(const std::string& run, const std::string& address,
                                               int seed = 5) {

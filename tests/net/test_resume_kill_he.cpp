@@ -68,8 +68,7 @@ class HeResume : public ::testing::TestWithParam<std::string> {
     return {"client", "--mode", mode()};
   }
   std::vector<std::string> server_args(const std::string& run) const {
-    return {"server",        "--listen", "127.0.0.1:0", "--out", (dir_ / run / "server").string(),
-            "--no-busy-poll"};
+    return {"server", "--listen", "127.0.0.1:0", "--out", (dir_ / run / "server").string()};
   }
   std::vector<std::string> client_args(const std::string& run, const std::string& address) const {
     // clang-format off

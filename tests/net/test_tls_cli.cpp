@@ -58,8 +58,7 @@ class TlsCli : public ::testing::Test {
             "--token-file",
             (dir() / "token").string(),
             "--out",
-            (dir() / "server").string(),
-            "--no-busy-poll"};
+            (dir() / "server").string()};
   }
 
   static inline fs::path* dir_ = nullptr;
