@@ -71,6 +71,8 @@ TEST(IoThreadTransport, RunsEveryOperationOnOneOtherThreadInOrder) {
     IoThreadTransport io(inner, 200us);
     for (std::uint64_t b = 0; b < 200; ++b) {
       io.send(numbered(b));
+      // Counts include what is still queued: traffic() waits for the I/O thread.
+      EXPECT_EQ(io.traffic().messages_sent, b + 1);
       if (b % 2 == 1) {  // two sends queued before each pair of receives
         EXPECT_EQ(io.receive().batch, b - 1);
         EXPECT_EQ(io.receive().batch, b);
