@@ -71,7 +71,7 @@ class IoThreadTransport final : public Transport {
   const std::chrono::microseconds spin_;
   mutable std::mutex mutex_;  // guards queue_ and failure_
   std::deque<std::function<void()>> queue_;
-  std::exception_ptr failure_;  // the first failure; later operations are skipped
+  std::exception_ptr failure_;   // the first failure; later operations are skipped
   std::uint64_t submitted_ = 0;  // operations posted (caller's thread only)
   Signal posted_;
   mutable Signal completed_;

@@ -16,7 +16,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Message numbered(std::uint64_t batch) { return Message{MessageKind::kActivations, 1, batch, {}, {}, {}}; }
+Message numbered(std::uint64_t batch) {
+  return Message{MessageKind::kActivations, 1, batch, {}, {}, {}};
+}
 
 // Echoes what it is sent, records the threads that call it, and fails on request.
 class EchoTransport final : public Transport {
