@@ -91,6 +91,7 @@ ModeFigures measure(const CompareCommand& cmd, const LoadedDataset& data, const 
   const net::NetOptions net_options;
   split::ServerOptions server_options;
   server_options.torch_threads = run.threads;
+  server_options.he_threads = run.he_threads;
   net::SessionServer server(
       "127.0.0.1:0",
       [&server_options](split::Transport& transport) {
@@ -193,6 +194,7 @@ void add_compare_command(CLI::App& app) {
   compare->add_option("--ckks", cmd->run.he.preset, "CKKS preset of the HE modes")
       ->capture_default_str()
       ->check(CLI::IsMember({"sealed-8192", "sealed-16384"}));
+  add_he_threads_option(*compare, cmd->run.he_threads);
   compare->add_option("--out", cmd->out, "also write the table as JSON to FILE");
   compare->callback([cmd] { run_compare(*cmd); });
 }

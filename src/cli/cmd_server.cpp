@@ -24,6 +24,7 @@ struct ServerCommand {
   std::filesystem::path out = ".";
   std::size_t sessions = 1;
   int threads = 1;
+  std::size_t he_threads = 2;
   std::size_t exit_after_batches = 0;
   NetworkFlags network;
   std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
@@ -39,6 +40,7 @@ void run_server(const ServerCommand& cmd) {
   split::ServerOptions options;
   options.checkpoint_dir = cmd.out;
   options.torch_threads = cmd.threads;
+  options.he_threads = cmd.he_threads;
   options.record_dir = cmd.record_view;
   options.adversary = cmd.adversary;
   options.max_rows = cmd.max_rows;
@@ -119,6 +121,7 @@ void add_server_command(CLI::App& app) {
   server->add_option("--threads", cmd->threads, "LibTorch threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  add_he_threads_option(*server, cmd->he_threads);
   server
       ->add_option("--adversary", cmd->adversary,
                    "privacy evaluation only: decryption-oracle makes a paper server send the "

@@ -54,6 +54,7 @@ split::TrainingResult train_remote(const TrainCommand& cmd, const LoadedDataset&
   server_options.max_rows = static_cast<std::int64_t>(std::max(t.batch_size, t.eval_chunk));
   server_options.checkpoint_dir = run_dir;
   server_options.torch_threads = cmd.run.threads;
+  server_options.he_threads = cmd.run.he_threads;
   server_options.record_dir = cmd.record_view;
   net::SessionServer server(
       cmd.loopback,
@@ -112,6 +113,7 @@ void add_train_command(CLI::App& app) {
   add_data_options(*train, cmd->data);
   add_run_options(*train, cmd->run);
   add_he_options(*train, cmd->run);
+  add_he_threads_option(*train, cmd->run.he_threads);
   train
       ->add_option("--loopback", cmd->loopback,
                    "address of the in-process server (port 0: any free port)")

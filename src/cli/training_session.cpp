@@ -132,6 +132,15 @@ void add_he_options(CLI::App& command, RunOptions& options) {
       ->check(CLI::IsMember({"encrypted", "frozen"}));
 }
 
+void add_he_threads_option(CLI::App& command, std::size_t& threads) {
+  command
+      .add_option("--he-threads", threads,
+                  "threads of the HE server's computations, its session thread included (2 suits "
+                  "an idle two-core machine; 1 is faster when other jobs keep the cores busy)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+}
+
 RemoteHead make_remote_head(split::Transport& transport, const RunOptions& options,
                             std::size_t classes, const std::filesystem::path& run_dir,
                             const split::CheckpointRequest& checkpoints,

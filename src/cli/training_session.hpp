@@ -34,6 +34,7 @@ struct RunOptions {
   std::size_t exit_after_batches = 0;  // fault injection for tests: _Exit after K batches
   bool busy_poll = true;  // plain client: network on an I/O thread, waits spin (client_busy_wait)
   split::HeSessionOptions he;  // paper, sealed: --ckks, --flood, --server-layer
+  std::size_t he_threads = 2;  // the in-process HE server's threads (--he-threads)
 };
 
 void add_data_options(CLI::App& command, DataOptions& options);
@@ -43,6 +44,8 @@ void add_run_options(CLI::App& command, RunOptions& options);
 
 // --ckks PRESET, --flood, --server-layer encrypted|frozen (HE modes).
 void add_he_options(CLI::App& command, RunOptions& options);
+// --he-threads N: threads of the HE server's computations (commands that run a server).
+void add_he_threads_option(CLI::App& command, std::size_t& threads);
 
 // The client's view of the server half for a network mode (plain, paper, sealed) over
 // `transport`; for the HE modes it makes fresh keys, keeps the secret key in

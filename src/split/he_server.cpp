@@ -31,8 +31,6 @@ namespace {
 
 constexpr std::int64_t kMaxFeatures = 1 << 16;
 constexpr std::int64_t kMaxClasses = packing::SplitLayout::kMaxClasses;
-// Threads the server's HE computations use (the machine class has two cores).
-constexpr std::size_t kServerThreads = 2;
 
 std::uint64_t parse_unsigned(const Message& message, const std::string& key) {
   const std::string& text = message.field(key);
@@ -171,7 +169,7 @@ class HeServerBase {
                 static_cast<std::size_t>(classes_)),
         evaluator_(keys_.context),
         encoder_(keys_.context),
-        pool_(kServerThreads),
+        pool_(std::max<std::size_t>(options.he_threads, 1)),
         initial_(features_, classes_, parse_unsigned(hello, "seed"), eta_),
         checkpoints_(batch_checkpoint_root(options), options.live_runs.get(), hello, kHeIdentity,
                      {{"ckks_fingerprint", hex(keys_.context->fingerprint())}}) {

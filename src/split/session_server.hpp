@@ -36,6 +36,10 @@ struct ServerOptions {
   // LibTorch threads of the session's thread (0: leave the default). OpenMP's thread count is a
   // per-thread setting, so a server thread must set it for itself.
   int torch_threads = 0;
+  // Threads of an HE session's computations, its own thread included (split layer: key switches
+  // split over them, docs/performance.md). 2 suits an otherwise idle two-core machine; on a
+  // machine whose cores are busy with other work, 1 is faster.
+  std::size_t he_threads = 2;
   // Largest number of samples accepted in one message; with the protocol's parameters it fixes
   // the largest message a session accepts (message_bounds.hpp).
   std::int64_t max_rows = kDefaultMaxRows;

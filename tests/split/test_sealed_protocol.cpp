@@ -106,6 +106,16 @@ TEST(SealedProtocol, LogitsInputGradsAndDeltaMatchPlaintextSgd) {
   EXPECT_EQ(total, 6u * (2u * 17u) + 5u * 24u);  // the last update is reported with no reply
 }
 
+TEST(SealedProtocol, AOneThreadServerMatchesPlaintextSgdToo) {
+  // --he-threads 1: the server's whole computation on its session thread.
+  HeSession session(split::kSealedProtocol, kEta, kSeed, std::nullopt, {}, 1);
+  nn::ServerHead plain(256, 5, kSeed, kEta);
+  const Errors e = run_batches(session, plain, 3, 21);
+  EXPECT_LT(e.logits, 1e-3);
+  EXPECT_LT(e.input_grads, 1e-3);
+  session.finish();
+}
+
 TEST(PaperProtocol, LogitsInputGradsAndRefreshedWeightsMatchPlaintextSgd) {
   const auto dir = scratch_dir("paper_protocol_match");
   HeSession session(split::kPaperProtocol, kEta, kSeed, dir);

@@ -50,9 +50,10 @@ class HeSession {
  public:
   HeSession(const std::string& protocol, double eta, std::uint64_t seed,
             std::optional<std::filesystem::path> checkpoint_dir = std::nullopt,
-            split::HeSessionOptions options = {})
+            split::HeSessionOptions options = {}, std::size_t server_threads = 2)
       : crypto(std::make_shared<split::HeClientCrypto>("sealed-8192", 256, 5)) {
     server_options_.checkpoint_dir = std::move(checkpoint_dir);
+    server_options_.he_threads = server_threads;
     server_ = std::thread([this] {
       try {
         split::serve_session(server_transport_, server_options_);
