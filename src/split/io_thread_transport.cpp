@@ -16,8 +16,9 @@ void relax() {
 
 void IoThreadTransport::Signal::advance() {
   count_.fetch_add(1, std::memory_order_seq_cst);
-  // Pairs with the sleeper's increment before its re-check: either it sees the new count or we
-  // see it asleep. A spinning waiter costs no system call.
+  // With the sleeper's increment of sleepers_ and its re-check of count_ (all sequentially
+  // consistent), either it sees the new count or we see it asleep. A spinning waiter costs no
+  // system call.
   if (sleepers_.load(std::memory_order_seq_cst) > 0) wake_all();
 }
 
@@ -29,7 +30,7 @@ void IoThreadTransport::Signal::wake_all() {
 void IoThreadTransport::Signal::wait_for(std::uint64_t target, std::chrono::microseconds spin,
                                          const std::stop_token* stop) {
   const auto reached = [&] {
-    return count_.load(std::memory_order_acquire) >= target || (stop && stop->stop_requested());
+    return count_.load(std::memory_order_seq_cst) >= target || (stop && stop->stop_requested());
   };
   const auto give_up = std::chrono::steady_clock::now() + spin;
   for (unsigned i = 0; !reached(); ++i) {
