@@ -38,9 +38,10 @@ net::NetOptions network_options(const NetworkFlags& flags, const std::string& ad
 net::NetOptions client_network_options(const NetworkFlags& flags, const std::string& address,
                                        const RunOptions& run, std::size_t classes);
 
-// The client's net::NetOptions::busy_wait: net::kPlainBusyWait for plain with --busy-poll. HE
-// exchanges take milliseconds of server work, so their client sleeps at once and leaves both
-// CPUs to the server.
+// The client's net::NetOptions::busy_wait: net::kPlainBusyWait for plain with --busy-poll when
+// the CPUs this process may use (its affinity mask) outnumber its LibTorch threads, so the I/O
+// thread has a CPU of its own; otherwise zero, said on stderr. HE exchanges take milliseconds of
+// server work, so their client sleeps at once and leaves the CPUs to the server.
 std::chrono::microseconds client_busy_wait(const RunOptions& run);
 
 // Sets the gRPC message size limits of `role` from the protocol's bounds: receive what the peer

@@ -107,7 +107,8 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_flag("--busy-poll,!--no-busy-poll", options.busy_poll,
                    "plain: run the client's network calls on an I/O thread and let both threads "
                    "spin up to 2 ms for each other instead of sleeping, so the four messages of "
-                   "a batch wait for no sleeping CPU (uses both CPUs; default: on)");
+                   "a batch wait for no sleeping CPU (needs a CPU beyond --threads, else off; "
+                   "default: on)");
   command.add_option("--out", options.out, "run directory (default runs/<mode>-seed<S>-<time>)");
   command
       .add_option("--exit-after-batches", options.exit_after_batches,

@@ -2,6 +2,7 @@
 // HDF5 fixture, talking gRPC over loopback.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -95,6 +96,27 @@ TEST_F(TwoProcess, SameSeedGivesIdenticalMetricsAndPlainEqualsLocal) {
   }
   EXPECT_EQ(runs[1].epochs[0].bytes_client_to_server, runs[0].epochs[0].bytes_client_to_server);
   EXPECT_EQ(runs[2].epochs[0].bytes_client_to_server, 0u);
+}
+
+// --busy-poll spins a network I/O thread beside the LibTorch threads; with no CPU left for it the
+// spinning would stall LibTorch's workers, so the client turns it off and says why. Run with
+// --threads equal to the CPUs this process may use (off), and with one fewer (on, silent).
+TEST_F(TwoProcess, BusyPollNeedsACpuBeyondTheTrainingThreads) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
+  const int cpus = CPU_COUNT(&set);
+  const std::string notice = "--busy-poll is off for this run";
+  for (const int threads : {cpus, cpus - 1}) {
+    if (threads < 1) continue;
+    const std::string name = "busy_poll_threads_" + std::to_string(threads);
+    auto args = training_args(name);
+    args.insert(args.begin(), {"train", "--mode", "plain", "--max-batches", "3", "--threads",
+                               std::to_string(threads)});
+    Process train(args, dir() / name);
+    ASSERT_EQ(train.wait(), 0) << train.err();
+    EXPECT_EQ(train.err().find(notice) != std::string::npos, threads == cpus) << train.err();
+  }
 }
 
 TEST_F(TwoProcess, ServerDyingMidEpochIsAClearErrorForTheClient) {
