@@ -12,6 +12,8 @@
 // and spins (up to `spin`) for the result; the I/O thread spins (up to `spin`) for the next
 // operation. Both CPUs stay awake through the exchange, and wake-ups become memory writes.
 // Past `spin`, both sleep in the kernel, so a long wait (an HE server computing) costs no CPU.
+// The spinning needs a CPU of its own: beside threads that already fill every CPU it would take
+// their time slices (the CLI enables it only when a CPU is left, cli/network_options.hpp).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
