@@ -204,7 +204,14 @@ ClientConnection::ClientConnection(const std::string& address, const NetOptions&
   }
 }
 
-ClientConnection::~ClientConnection() = default;
+ClientConnection::~ClientConnection() {
+  if (io_) {
+    // An operation still on the I/O thread (a write the server never drains) must not hold up the
+    // join: cancelling the call completes it. After close() this changes nothing.
+    impl_->context.TryCancel();
+    io_.reset();
+  }
+}
 
 split::Transport& ClientConnection::active() {
   return io_ ? static_cast<split::Transport&>(*io_) : *impl_;

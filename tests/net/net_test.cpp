@@ -1,6 +1,7 @@
 // The plain protocol over real gRPC streams (server and client in threads of this process).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "beat_fixture.hpp"
@@ -197,6 +198,36 @@ TEST(PlainOverGrpc, ServerVanishingMidEpochIsReportedByTheClient) {
 
 TEST(PlainOverGrpc, WithAnIoThreadServerVanishingIsReportedByTheClient) {
   expect_server_vanishing_reported_by_the_client(with_io_thread());
+}
+
+TEST(PlainOverGrpc, WithAnIoThreadAClientLeavingAStalledServerDoesNotHang) {
+  // A server that reads nothing: the client's queued sends fill the flow-control windows and the
+  // I/O thread blocks on a write. Dropping the connection must cancel that write, not wait on it.
+  std::atomic<bool> client_gone = false;
+  SessionServer stalled(
+      "127.0.0.1:0",
+      [&](split::Transport&) {
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (!client_gone && std::chrono::steady_clock::now() < give_up) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+      },
+      NetOptions{});
+  const auto start = std::chrono::steady_clock::now();
+  {
+    ClientConnection connection(loopback(stalled), with_io_thread());
+    const Message big{MessageKind::kActivations,
+                      1,
+                      0,
+                      {},
+                      {nn::FloatTensor{{1024, 256}, std::vector<float>(1024 * 256, 0.5f)}},
+                      {}};
+    for (int i = 0; i < 16; ++i) connection.send(big);  // 16 MiB: far beyond the windows
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  client_gone = true;
+  stalled.wait_for_session();
 }
 
 TEST(PlainOverGrpc, SilentPeersTimeOutOnBothSides) {
