@@ -10,11 +10,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "test_data.hpp"
 
 extern char** environ;
 
@@ -22,13 +22,6 @@ namespace hesplit::test {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-inline std::string slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A child process running the build's hesplit, stdout/stderr in files.
 class Child {

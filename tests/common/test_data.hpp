@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 namespace hesplit::test {
@@ -27,6 +29,14 @@ inline std::optional<std::filesystem::path> mitdb_dir() {
 inline constexpr const char* kNoMitdbMessage =
     "MIT-BIH data not found: set HESPLIT_MITDB to the mitdb folder (PhysioNet mitdb 1.0.0) "
     "or place it at ../shared/data/mitdb";
+
+// The whole content of a file (empty when it cannot be read).
+inline std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // A fresh, empty scratch folder for one test, left in place afterwards for debugging. It lies under
 // a folder named after the running gtest test, so tests that ctest runs in parallel processes

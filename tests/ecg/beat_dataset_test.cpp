@@ -204,6 +204,13 @@ class RawFile {
     add(("y_" + s).c_str(), H5T_NATIVE_INT64, {n}, std::vector<std::int64_t>(n, label));
   }
 
+  // Valid sides of two training and one test beat: a file the reader accepts but for what a test
+  // adds.
+  void small_sides() {
+    side("train", 2);
+    side("test", 1);
+  }
+
   // A scalar or one-dimensional string attribute of the given type, written from `cells`.
   void attribute(const char* name, hid_t type, std::vector<hsize_t> dims, const void* cells) {
     const hid_t space = dims.empty()
@@ -219,19 +226,29 @@ class RawFile {
   hid_t id_;
 };
 
+// An HDF5 C-string type of `size` bytes (H5T_VARIABLE: variable length), closed with the object.
+class StringType {
+ public:
+  explicit StringType(std::size_t size) : id_(H5Tcopy(H5T_C_S1)) { H5Tset_size(id_, size); }
+  ~StringType() { H5Tclose(id_); }
+  StringType(const StringType&) = delete;
+  StringType& operator=(const StringType&) = delete;
+  hid_t id() const { return id_; }
+
+ private:
+  hid_t id_;
+};
+
 // Files of older hesplit versions stored strings variable-length; reading those would go through
 // libhdf5's global heap, which crashes on malformed files, so the reader refuses them by type.
 TEST(BeatDataset, VariableLengthStringAttributeIsRefusedBeforeReading) {
   const auto dir = test::scratch_dir("beat_dataset_vlen");
   {
     RawFile f(dir / "d.h5");
-    f.side("train", 2);
-    f.side("test", 1);
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
+    f.small_sides();
+    const StringType type(H5T_VARIABLE);
     const char* text = "paper";
-    f.attribute("split", type, {}, &text);
-    H5Tclose(type);
+    f.attribute("split", type.id(), {}, &text);
   }
   const std::string message = read_error(dir / "d.h5");
   EXPECT_THAT(message, HasSubstr("d.h5"));
@@ -244,16 +261,13 @@ TEST(BeatDataset, FixedLengthStringsOfOtherWritersAreRead) {
   const auto dir = test::scratch_dir("beat_dataset_fixed_strings");
   {
     RawFile f(dir / "d.h5");
-    f.side("train", 2);
-    f.side("test", 1);
-    const hid_t padded = H5Tcopy(H5T_C_S1);
-    H5Tset_size(padded, 8);
-    H5Tset_strpad(padded, H5T_STR_SPACEPAD);
-    f.attribute("split", padded, {}, "beats   ");
-    H5Tset_strpad(padded, H5T_STR_NULLPAD);
+    f.small_sides();
+    const StringType padded(8);
+    H5Tset_strpad(padded.id(), H5T_STR_SPACEPAD);
+    f.attribute("split", padded.id(), {}, "beats   ");
+    H5Tset_strpad(padded.id(), H5T_STR_NULLPAD);
     const char classes[] = "N\0\0\0\0\0\0\0Other\0\0\0";
-    f.attribute("classes", padded, {2}, classes);
-    H5Tclose(padded);
+    f.attribute("classes", padded.id(), {2}, classes);
   }
   const BeatDataset back = read_beat_dataset(dir / "d.h5");
   EXPECT_EQ(back.split, "beats");
@@ -264,12 +278,9 @@ TEST(BeatDataset, OversizedStringAttributeIsRejected) {
   const auto dir = test::scratch_dir("beat_dataset_long_string");
   {
     RawFile f(dir / "d.h5");
-    f.side("train", 2);
-    f.side("test", 1);
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, 5000);
-    f.attribute("wavelet", type, {}, std::string(5000, 'w').c_str());
-    H5Tclose(type);
+    f.small_sides();
+    const StringType type(5000);
+    f.attribute("wavelet", type.id(), {}, std::string(5000, 'w').c_str());
   }
   const std::string message = read_error(dir / "d.h5");
   EXPECT_THAT(message, HasSubstr("attribute wavelet has strings of 5000 bytes (limit 4096)"));
@@ -279,13 +290,10 @@ TEST(BeatDataset, StringWhereANumberBelongsIsRejected) {
   const auto dir = test::scratch_dir("beat_dataset_string_number");
   {
     RawFile f(dir / "d.h5");
-    f.side("train", 2);
-    f.side("test", 1);
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, 8);
-    f.attribute("seed", type, {}, "12345678");
-    f.attribute("records", type, {1}, "100\0\0\0\0\0");
-    H5Tclose(type);
+    f.small_sides();
+    const StringType type(8);
+    f.attribute("seed", type.id(), {}, "12345678");
+    f.attribute("records", type.id(), {1}, "100\0\0\0\0\0");
   }
   EXPECT_THAT(read_error(dir / "d.h5"), HasSubstr("attribute seed is not a single number"));
 }

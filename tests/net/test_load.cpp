@@ -9,19 +9,13 @@
 #include <sstream>
 #include <thread>
 
+#include "test_data.hpp"
 #include "test_tls_support.hpp"
 
 namespace hesplit::test {
 namespace {
 
 constexpr int kClients = 4;
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Counts sessions held at once and, when asked, holds each new session until `gate` sessions
 // are open together (proof that the server holds them concurrently; a timeout fails instead of
@@ -126,7 +120,7 @@ std::vector<ClientRun> run_clients(int clients, bool concurrently, const fs::pat
   }
   for (int c = 0; c < clients; ++c) {
     runs[static_cast<std::size_t>(c)].server_checkpoint =
-        file_bytes(dir / ("seed" + std::to_string(options_of(c).seed)) / split::kServerCheckpoint);
+        slurp(dir / ("seed" + std::to_string(options_of(c).seed)) / split::kServerCheckpoint);
   }
   if (concurrently) {
     EXPECT_EQ(gate.peak(), clients);

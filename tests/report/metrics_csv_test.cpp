@@ -58,15 +58,13 @@ TEST(MetricsCsv, WritesTheFileAtomically) {
   const auto s = testing::sample_summary();
   const auto file = write_metrics_csv(dir, s);
   EXPECT_EQ(file, dir / "metrics.csv");
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  EXPECT_EQ(text.str(), metrics_csv_text(s));
+  const std::string text = test::slurp(file);
+  EXPECT_EQ(text, metrics_csv_text(s));
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir),
                           std::filesystem::directory_iterator()),
             1);
   // 10 epochs + header, each row with the same number of cells as the header.
-  std::istringstream lines(text.str());
+  std::istringstream lines(text);
   std::string line;
   int rows = 0;
   while (std::getline(lines, line)) {
