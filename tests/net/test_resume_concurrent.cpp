@@ -14,6 +14,7 @@
 #include "beat_fixture.hpp"
 #include "child_process.hpp"
 #include "report/run_summary.hpp"
+#include "resume_fixture.hpp"
 #include "split/checkpoint_store.hpp"
 #include "test_data.hpp"
 
@@ -23,16 +24,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr int kEpochs = 5;
-constexpr int kEvery = 7;  // checkpoint interval in batches (not a divisor of the epoch's 120)
-
 class ConcurrentResume : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(scratch_dir("resume_concurrent_" + std::to_string(::getpid())));
-    // 480 training beats at batch 4: 120 batches per epoch, 600 in the run.
-    ecg::write_beat_dataset(*dir_ / "fixture.h5", synthetic_dataset(480, 64));
-  }
+  static void SetUpTestSuite() { dir_ = new fs::path(resume_fixture_dir("resume_concurrent_")); }
   static void TearDownTestSuite() { delete dir_; }
 
   static fs::path dir() { return *dir_; }

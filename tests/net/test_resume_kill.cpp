@@ -18,6 +18,7 @@
 #include "beat_fixture.hpp"
 #include "child_process.hpp"
 #include "report/run_summary.hpp"
+#include "resume_fixture.hpp"
 #include "split/checkpoint_store.hpp"
 #include "test_data.hpp"
 
@@ -29,15 +30,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr int kEpochs = 5;
-constexpr int kEvery = 7;  // checkpoint interval in batches (not a divisor of the epoch's 120)
-
 class Resume : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(scratch_dir("resume_kill_" + std::to_string(::getpid())));
-    // 480 training beats at batch 4: 120 batches per epoch, 600 in the run.
-    ecg::write_beat_dataset(*dir_ / "fixture.h5", synthetic_dataset(480, 64));
+    dir_ = new fs::path(resume_fixture_dir("resume_kill_"));
     run_pair("reference", {}, {});
     const report::RunSummary reference = report::read_summary_json(*dir_ / "reference" / "client");
     for (const auto& epoch : reference.epochs) training_seconds_ += epoch.seconds;
