@@ -111,21 +111,8 @@ class Resume : public ::testing::Test {
   }
 
   static void expect_same_run(const std::string& run) {
-    const report::RunSummary want = report::read_summary_json(dir() / "reference" / "client");
-    const report::RunSummary got = report::read_summary_json(dir() / run / "client");
-    ASSERT_EQ(got.epochs.size(), want.epochs.size());
-    for (std::size_t e = 0; e < want.epochs.size(); ++e) {
-      SCOPED_TRACE("epoch " + std::to_string(e + 1));
-      EXPECT_EQ(got.epochs[e].train_loss, want.epochs[e].train_loss);
-      EXPECT_EQ(got.epochs[e].train_accuracy, want.epochs[e].train_accuracy);
-      EXPECT_EQ(got.epochs[e].test_accuracy, want.epochs[e].test_accuracy);
-      EXPECT_EQ(got.epochs[e].batches, want.epochs[e].batches);
-      EXPECT_EQ(got.epochs[e].samples, want.epochs[e].samples);
-      EXPECT_EQ(got.epochs[e].bytes_client_to_server, want.epochs[e].bytes_client_to_server);
-      EXPECT_EQ(got.epochs[e].bytes_server_to_client, want.epochs[e].bytes_server_to_client);
-    }
-    EXPECT_EQ(got.test_accuracy, want.test_accuracy);
-    EXPECT_EQ(got.confusion_matrix, want.confusion_matrix);
+    expect_same_metrics(report::read_summary_json(dir() / run / "client"),
+                        report::read_summary_json(dir() / "reference" / "client"));
     // The model itself: both halves byte for byte.
     EXPECT_EQ(slurp(dir() / run / "client" / "client_front.pt"),
               slurp(dir() / "reference" / "client" / "client_front.pt"));
