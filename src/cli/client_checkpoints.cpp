@@ -6,6 +6,7 @@
 
 #include "report/atomic_file.hpp"
 #include "split/he_protocol.hpp"
+#include "split/own_delta.hpp"
 #include "split/plain_client.hpp"
 #include "split/trainer.hpp"
 #include "split/transport.hpp"
@@ -18,9 +19,6 @@ namespace {
 constexpr const char* kFrontFile = "client_front.pt";
 constexpr const char* kOptimizerFile = "client_optimizer.pt";
 constexpr const char* kRefreshFile = "client_refresh.hsvd";  // paper: the pending W' + M
-// sealed --server-layer frozen: the client's own Delta and delta.
-constexpr const char* kDeltaFile = "client_delta.hsvd";
-constexpr const char* kDeltaBiasFile = "client_delta_bias.hsvd";
 constexpr const char* kKeySwitchesField = "key_switches";
 
 bool he_mode(const std::string& mode) {
@@ -189,10 +187,11 @@ std::optional<split::TrainingProgress> ClientCheckpoints::load(
       he_->restore_pending_refresh(nn::FloatTensor{
           {classes, nn::kSplitFeatures}, std::vector<float>(values.begin(), values.end())});
     }
-    if (!he_->frozen_delta().empty()) {
-      he_->restore_frozen_delta(
-          split::load_vector_file(folder / kDeltaFile, he_->frozen_delta().size()),
-          split::load_vector_file(folder / kDeltaBiasFile, he_->frozen_delta_bias().size()));
+    if (!he_->own_delta().empty()) {
+      split::OwnDelta own =
+          split::load_own_delta(folder, he_->own_delta_bias().size(),
+                                he_->own_delta().size() / he_->own_delta_bias().size());
+      he_->restore_own_delta(std::move(own.weight), std::move(own.bias));
     }
   }
   std::cerr << "hesplit: resuming from checkpoint " << split::to_string(*chosen) << std::endl;
@@ -218,9 +217,8 @@ void ClientCheckpoints::on_progress(const split::TrainingProgress& progress) {
           const std::vector<float>& w = he_->pending_refresh()->data;
           split::save_vector_file(folder / kRefreshFile, std::vector<double>(w.begin(), w.end()));
         }
-        if (he_ != nullptr && !he_->frozen_delta().empty()) {
-          split::save_vector_file(folder / kDeltaFile, he_->frozen_delta());
-          split::save_vector_file(folder / kDeltaBiasFile, he_->frozen_delta_bias());
+        if (he_ != nullptr && !he_->own_delta().empty()) {
+          split::save_own_delta(folder, {he_->own_delta(), he_->own_delta_bias()});
         }
       });
 }

@@ -11,6 +11,7 @@
 #include "split/he_server.hpp"
 #include "split/local_head.hpp"
 #include "split/sealed_local_head.hpp"
+#include "split/sealed_release.hpp"
 #include "split/session_server.hpp"
 #include "split/trainer.hpp"
 
@@ -26,19 +27,35 @@ struct EvaluateCommand {
 };
 
 // The server half: a sealed run's encrypted layer (evaluated through the encrypted forward pass
-// with the client's key) unless a plaintext checkpoint is asked for or was released.
-std::unique_ptr<split::HeadSession> server_half(const EvaluateCommand& cmd, std::size_t classes) {
+// with the client's key, once checked against the client's own Delta: a layer file the server
+// crafted is refused before anything of it is decrypted for use) unless a plaintext checkpoint is
+// asked for or was released.
+std::unique_ptr<split::HeadSession> server_half(const EvaluateCommand& cmd,
+                                                const report::RunSummary& summary,
+                                                std::size_t classes) {
   const std::filesystem::path plain =
       cmd.server_checkpoint.value_or(cmd.run / split::kServerCheckpoint);
   const std::filesystem::path sealed = cmd.sealed_layer.value_or(cmd.run / split::kSealedLayerFile);
   const std::filesystem::path key = cmd.run / kClientKeyFile;
   if (!cmd.server_checkpoint && std::filesystem::exists(key) &&
       (cmd.sealed_layer || !std::filesystem::exists(plain))) {
-    auto probe = split::HeClientCrypto::load(key, nn::kSplitFeatures, classes);
-    const split::SealedLayerState state = split::load_sealed_layer(sealed, probe.context());
-    std::cout << "evaluating through the encrypted forward pass (" << sealed.string() << ")\n";
-    return std::make_unique<split::SealedLocalHead>(
-        std::make_shared<const split::HeClientCrypto>(std::move(probe)), state);
+    auto crypto = std::make_shared<const split::HeClientCrypto>(
+        split::HeClientCrypto::load(key, nn::kSplitFeatures, classes));
+    const split::SealedLayerState state = split::load_sealed_layer(sealed, crypto->context());
+    const split::OwnDelta own =
+        split::load_own_delta(cmd.run, classes, static_cast<std::size_t>(nn::kSplitFeatures));
+    const bool frozen = summary.server_layer.value_or("encrypted") == "frozen";
+    if (frozen) {
+      throw std::runtime_error(
+          "evaluate: a frozen server layer holds only W0; `hesplit release --run " +
+          cmd.run.string() + "` writes W0 + the client's Delta, evaluate that");
+    }
+    const nn::ServerHead initial(nn::kSplitFeatures, static_cast<std::int64_t>(classes),
+                                 summary.seed, summary.server_lr.value_or(0.01));
+    split::verify_server_layer(*crypto, state, initial, own, sealed.string());
+    std::cout << "evaluating through the encrypted forward pass (" << sealed.string()
+              << ", checked against this client's Delta)\n";
+    return std::make_unique<split::SealedLocalHead>(crypto, state);
   }
   nn::ServerHead server_head = nn::ServerHead::load(plain, 0.0);
   if (server_head.classes() != static_cast<std::int64_t>(classes)) {
@@ -54,7 +71,7 @@ void run_evaluate(const EvaluateCommand& cmd) {
   data_options.data = cmd.data ? *cmd.data : std::filesystem::path(summary.dataset);
   const LoadedDataset data = load_dataset(data_options);
   const nn::ClientFront front = nn::ClientFront::load(cmd.run / split::kClientCheckpoint, 0.0);
-  const std::unique_ptr<split::HeadSession> head = server_half(cmd, data.classes);
+  const std::unique_ptr<split::HeadSession> head = server_half(cmd, summary, data.classes);
   const split::ConfusionMatrix confusion =
       split::evaluate(front, *head, data.dataset.test, data.classes, 1024);
 

@@ -15,6 +15,7 @@
 #include "ecg/prepare.hpp"
 #include "nn/torch_threads.hpp"
 #include "report/progress.hpp"
+#include "split/own_delta.hpp"
 #include "split/session_server.hpp"
 #include "split/trainer.hpp"
 
@@ -124,7 +125,10 @@ void add_he_options(CLI::App& command, RunOptions& options) {
       ->capture_default_str()
       ->check(CLI::IsMember({"sealed-8192", "sealed-16384", "paper-8192", "paper-16384"}));
   command.add_flag("--flood", options.he.flood,
-                   "sealed: the server floods and re-randomises its replies (circuit privacy)");
+                   "sealed: the server re-randomises each reply (a fresh public-key encryption "
+                   "of zero) and adds 2^-20 of slot noise. Not statistical circuit privacy: the "
+                   "noise exceeds the replies' own error by about 2^5.5, not the 2^40 that needs "
+                   "(docs/security.md, \"--flood\")");
   command
       .add_option("--server-layer", options.he.server_layer,
                   "sealed: encrypted (server keeps W0 + Enc(Delta)) | frozen (server applies "
@@ -264,6 +268,10 @@ void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions
                           const nn::ClientFront& front, const split::HeRemoteHead* he) {
   std::filesystem::create_directories(run_dir);
   front.save(run_dir / split::kClientCheckpoint);
+  // sealed: the client's own Delta, which `hesplit release` publishes with W0.
+  if (he != nullptr && !he->own_delta().empty()) {
+    split::save_own_delta(run_dir, {he->own_delta(), he->own_delta_bias()});
+  }
   report::RunSummary summary;
   summary.mode = options.mode;
   summary.seed = options.train.seed;

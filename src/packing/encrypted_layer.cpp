@@ -62,10 +62,9 @@ EncryptedSplitLayer::EncryptedSplitLayer(std::shared_ptr<const ckks::CkksContext
   if (!(scales.activations > 0.0) || !(scales.gradients > 0.0)) {
     throw std::invalid_argument("encrypted split layer: scales must be positive");
   }
-  const double q_top = static_cast<double>(context_->data_modulus(top_level_).value());
-  // The update's trace doubles the value; the factor is kept in the scale (exact).
-  delta_scale_ = 2.0 * (scales.activations * scales.gradients / q_top);
-  bias_scale_ = scales.activations * delta_scale_;
+  const StateScales fixed = state_scales(*context_, scales);
+  delta_scale_ = fixed.delta;
+  bias_scale_ = fixed.bias;
 
   const std::size_t level = top_level_ - 1;
   const ckks::CkksEncoder encoder(context_);
@@ -88,6 +87,25 @@ EncryptedSplitLayer::EncryptedSplitLayer(std::shared_ptr<const ckks::CkksContext
   const std::vector<std::complex<double>> unit(layout_.slot_count(), {0.0, 1.0});
   imaginary_unit_ = encoder.encode(unit, 1.0, level);
   delta_bias_ = transparent_zero(*context_, level, bias_scale_);
+}
+
+EncryptedSplitLayer::StateScales EncryptedSplitLayer::state_scales(const ckks::CkksContext& context,
+                                                                   Scales scales) {
+  const std::size_t top = context.max_level();
+  if (top < 2) {
+    throw std::invalid_argument("encrypted split layer: needs at least 3 data primes");
+  }
+  const double q_top = static_cast<double>(context.data_modulus(top).value());
+  // Delta and delta live one level down; the forward and the backward multiply there and
+  // rescale once by that level's prime, then only switch modulus (scale unchanged).
+  const double q_below = static_cast<double>(context.data_modulus(top - 1).value());
+  StateScales out;
+  // The update's trace doubles the value; the factor is kept in the scale (exact).
+  out.delta = 2.0 * (scales.activations * scales.gradients / q_top);
+  out.bias = scales.activations * out.delta;
+  out.logits = scales.activations * out.delta / q_below;
+  out.input_gradients = scales.gradients * out.delta / q_below;
+  return out;
 }
 
 void EncryptedSplitLayer::set_state(std::vector<Ciphertext> delta_diagonals,

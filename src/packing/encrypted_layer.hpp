@@ -46,6 +46,18 @@ class EncryptedSplitLayer {
   EncryptedSplitLayer(std::shared_ptr<const ckks::CkksContext> context, SplitLayout layout,
                       std::span<const double> w0, std::span<const double> b0, Scales scales);
 
+  // The scales the parameters and Scales fix, without W0: Delta's and delta's, and those of the
+  // replies Enc(Z) and Enc(eta dL/dA) (at level 0). A client checks the server's replies and
+  // layer file against them: decryption decodes with the ciphertext's own scale, so a crafted
+  // scale would make the client decode anything.
+  struct StateScales {
+    double delta = 0.0;
+    double bias = 0.0;
+    double logits = 0.0;
+    double input_gradients = 0.0;
+  };
+  static StateScales state_scales(const ckks::CkksContext& context, Scales scales);
+
   const SplitLayout& layout() const noexcept { return layout_; }
   // Scale of the Delta diagonals and of the logits (both fixed by the parameters and Scales).
   double delta_scale() const noexcept { return delta_scale_; }

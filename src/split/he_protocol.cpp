@@ -66,7 +66,7 @@ std::vector<ckks::Ciphertext> receive_ciphertexts(const ckks::CkksContext& conte
       throw TransportError("invalid ciphertext: " + where + ": level " + std::to_string(c.level) +
                            ", expected " + std::to_string(level));
     }
-    if (scale > 0.0 && !(std::fabs(c.scale - scale) <= 1e-9 * scale)) {
+    if (!(std::fabs(c.scale - scale) <= 1e-9 * scale)) {
       throw TransportError("invalid ciphertext: " + where + ": scale " + he_number_text(c.scale) +
                            ", expected " + he_number_text(scale));
     }

@@ -39,7 +39,7 @@ inline constexpr const char* kCiphertextBlob = "ct";
 // Options of an HE session the client chooses and announces in Hello.
 struct HeSessionOptions {
   std::string preset = kDefaultCkksPreset;
-  bool flood = false;                      // sealed: flooding noise + re-randomisation of replies
+  bool flood = false;  // sealed: re-randomised replies + 2^-20 slot noise (no circuit privacy)
   std::string server_layer = "encrypted";  // sealed: encrypted | frozen
 };
 
@@ -51,9 +51,10 @@ std::vector<Blob> to_blobs(std::span<const ckks::Bytes> ciphertexts);
 
 // Loads and validates every ciphertext blob of `message` (exactly `count` of them): object type
 // (a ciphertext or seeded ciphertext), parameter fingerprint, every coefficient below its prime
-// (all by the ckks loader), then two components, `level` and `scale` (relative 1e-9; a scale of 0
-// accepts any, for replies whose scale the parameters fix on the server's side). Throws
-// TransportError naming the message, the blob index and the field at fault.
+// (all by the ckks loader), then two components, `level` and `scale` (relative 1e-9). Both sides
+// check the scale: decryption decodes with the ciphertext's own scale, so a client that accepted
+// any scale would decode whatever a deviating server chose. Throws TransportError naming the
+// message, the blob index and the field at fault.
 std::vector<ckks::Ciphertext> receive_ciphertexts(const ckks::CkksContext& context,
                                                   const Message& message, std::size_t count,
                                                   std::size_t level, double scale);

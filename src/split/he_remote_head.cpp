@@ -35,7 +35,10 @@ HeRemoteHead::HeRemoteHead(Transport& transport, const HeadParams& params, std::
       params_(params),
       protocol_(std::move(protocol)),
       options_(options),
-      crypto_(std::move(crypto)) {
+      crypto_(std::move(crypto)),
+      reply_scales_(packing::EncryptedSplitLayer::state_scales(
+          crypto_->context(),
+          {he_scales(crypto_->context()).activations, he_scales(crypto_->context()).gradients})) {
   if (protocol_ != kPaperProtocol && protocol_ != kSealedProtocol) {
     throw std::invalid_argument("HE protocol must be paper or sealed, not " + protocol_);
   }
@@ -48,7 +51,7 @@ HeRemoteHead::HeRemoteHead(Transport& transport, const HeadParams& params, std::
   }
   const std::size_t features = static_cast<std::size_t>(params.features);
   const std::size_t classes = static_cast<std::size_t>(params.classes);
-  if (options_.server_layer == "frozen") {
+  if (sealed) {
     delta_.assign(features * classes, 0.0);
     delta_bias_.assign(classes, 0.0);
   }
@@ -92,11 +95,10 @@ void HeRemoteHead::restore_pending_refresh(nn::FloatTensor refresh) {
   pending_refresh_ = std::move(refresh);
 }
 
-void HeRemoteHead::restore_frozen_delta(std::vector<double> delta, std::vector<double> bias) {
+void HeRemoteHead::restore_own_delta(std::vector<double> delta, std::vector<double> bias) {
   if (delta_.empty() || delta.size() != delta_.size() || bias.size() != delta_bias_.size()) {
     throw std::invalid_argument(
-        "a frozen-layer Delta is the sealed --server-layer frozen "
-        "client's [classes, features] and [classes]");
+        "the client's own Delta is a sealed client's [classes, features] and [classes]");
   }
   delta_ = std::move(delta);
   delta_bias_ = std::move(bias);
@@ -144,7 +146,8 @@ nn::FloatTensor HeRemoteHead::encrypted_logits(Message request, MessageKind repl
   const Message reply = expect(transport_, reply_kind);
   check_reply(reply, epoch, batch);
   if (reply_kind == MessageKind::kLogits) count_key_switches(reply, epoch);
-  const std::vector<ckks::Ciphertext> z = receive_ciphertexts(crypto_->context(), reply, n, 0, 0.0);
+  const std::vector<ckks::Ciphertext> z =
+      receive_ciphertexts(crypto_->context(), reply, n, 0, reply_scales_.logits);
   const std::size_t classes = static_cast<std::size_t>(params_.classes);
   nn::FloatTensor logits{{rows, params_.classes}, {}};
   logits.data.reserve(static_cast<std::size_t>(rows) * classes);
@@ -171,6 +174,36 @@ void HeRemoteHead::add_delta_logits(const nn::FloatTensor& a, nn::FloatTensor& z
   }
 }
 
+void HeRemoteHead::add_delta_input_gradients(const nn::FloatTensor& g,
+                                             nn::FloatTensor& grads) const {
+  const std::size_t rows = static_cast<std::size_t>(g.dim(0));
+  const std::size_t d = static_cast<std::size_t>(params_.features);
+  const std::size_t c = static_cast<std::size_t>(params_.classes);
+  for (std::size_t k = 0; k < rows; ++k) {
+    for (std::size_t j = 0; j < d; ++j) {
+      double s = 0.0;
+      for (std::size_t i = 0; i < c; ++i) s += g.data[k * c + i] * delta_[i * d + j];
+      grads.data[k * d + j] += static_cast<float>(s);
+    }
+  }
+}
+
+void HeRemoteHead::update_own_delta(const nn::FloatTensor& g) {
+  // The server's step on Enc(Delta), in the clear: this client knows A and G of the batch.
+  const std::size_t rows = static_cast<std::size_t>(g.dim(0));
+  const std::size_t d = static_cast<std::size_t>(params_.features);
+  const std::size_t c = static_cast<std::size_t>(params_.classes);
+  const double eta = params_.server_lr;
+  for (std::size_t k = 0; k < rows; ++k) {
+    for (std::size_t i = 0; i < c; ++i) {
+      const double step = eta * g.data[k * c + i];
+      delta_bias_[i] -= step;
+      for (std::size_t j = 0; j < d; ++j)
+        delta_[i * d + j] -= step * last_activations_.data[k * d + j];
+    }
+  }
+}
+
 nn::FloatTensor HeRemoteHead::forward(const BatchId& id, const nn::FloatTensor& activations) {
   Message request{MessageKind::kActivations,
                   id.epoch,
@@ -181,10 +214,8 @@ nn::FloatTensor HeRemoteHead::forward(const BatchId& id, const nn::FloatTensor& 
   attach_refresh(request);
   nn::FloatTensor z =
       encrypted_logits(std::move(request), MessageKind::kLogits, activations.dim(0));
-  if (!delta_.empty()) {
-    add_delta_logits(activations, z);
-    last_activations_ = activations;
-  }
+  if (frozen()) add_delta_logits(activations, z);
+  if (!delta_.empty()) last_activations_ = activations;
   return z;
 }
 
@@ -195,14 +226,13 @@ nn::FloatTensor HeRemoteHead::infer(const nn::FloatTensor& activations) {
   attach_refresh(request);
   nn::FloatTensor z =
       encrypted_logits(std::move(request), MessageKind::kEvalLogits, activations.dim(0));
-  if (!delta_.empty()) add_delta_logits(activations, z);
+  if (frozen()) add_delta_logits(activations, z);
   return z;
 }
 
 nn::FloatTensor HeRemoteHead::backward(const BatchId& id, const nn::FloatTensor& logit_grads) {
   const std::int64_t rows = logit_grads.dim(0);
   const std::size_t d = static_cast<std::size_t>(params_.features);
-  const std::size_t c = static_cast<std::size_t>(params_.classes);
   Message request{MessageKind::kLogitGrads,         id.epoch, id.batch,
                   {{"rows", std::to_string(rows)}}, {},       {}};
   const bool sealed = protocol_ == kSealedProtocol;
@@ -220,7 +250,7 @@ nn::FloatTensor HeRemoteHead::backward(const BatchId& id, const nn::FloatTensor&
     const std::size_t per = crypto_->layout().samples_per_ciphertext();
     const std::size_t n = ciphertexts_for(static_cast<std::size_t>(rows), per);
     const std::vector<ckks::Ciphertext> da =
-        receive_ciphertexts(crypto_->context(), reply, n, 0, 0.0);
+        receive_ciphertexts(crypto_->context(), reply, n, 0, reply_scales_.input_gradients);
     grads.data.reserve(static_cast<std::size_t>(rows) * d);
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t count = std::min(per, static_cast<std::size_t>(rows) - i * per);
@@ -237,8 +267,8 @@ nn::FloatTensor HeRemoteHead::backward(const BatchId& id, const nn::FloatTensor&
     }
     grads = reply.tensors[0];
     // The masked refresh: decrypt Enc(W' + M) and return it in the clear with the next message.
-    const std::vector<ckks::Ciphertext> refresh =
-        receive_ciphertexts(crypto_->context(), reply, packing::SplitLayout::kShifts, 0, 0.0);
+    const std::vector<ckks::Ciphertext> refresh = receive_ciphertexts(
+        crypto_->context(), reply, packing::SplitLayout::kShifts, 0, reply_scales_.delta);
     std::vector<packing::SlotVector> diagonals;
     for (const ckks::Ciphertext& cipher : refresh) diagonals.push_back(crypto_->decrypt(cipher));
     const std::vector<double> w = crypto_->codec().unpack_layer(diagonals);
@@ -246,27 +276,8 @@ nn::FloatTensor HeRemoteHead::backward(const BatchId& id, const nn::FloatTensor&
     masked.data.assign(w.begin(), w.end());
     pending_refresh_ = std::move(masked);
   }
-  if (!delta_.empty()) {
-    // Frozen server layer: this client holds Delta in the clear, adds G Delta to dL/dA and takes
-    // the SGD step on Delta itself (it knows A and G).
-    const std::size_t n = static_cast<std::size_t>(rows);
-    const double eta = params_.server_lr;
-    for (std::size_t k = 0; k < n; ++k) {
-      for (std::size_t j = 0; j < d; ++j) {
-        double s = 0.0;
-        for (std::size_t i = 0; i < c; ++i) s += logit_grads.data[k * c + i] * delta_[i * d + j];
-        grads.data[k * d + j] += static_cast<float>(s);
-      }
-    }
-    for (std::size_t k = 0; k < n; ++k) {
-      for (std::size_t i = 0; i < c; ++i) {
-        const double g = eta * logit_grads.data[k * c + i];
-        delta_bias_[i] -= g;
-        for (std::size_t j = 0; j < d; ++j)
-          delta_[i * d + j] -= g * last_activations_.data[k * d + j];
-      }
-    }
-  }
+  if (frozen()) add_delta_input_gradients(logit_grads, grads);
+  if (!delta_.empty()) update_own_delta(logit_grads);
   return grads;
 }
 

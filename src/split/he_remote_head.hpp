@@ -2,7 +2,9 @@
 // The client side of the HE protocols (PROTOCOL.md). Both send Enc(A) and receive Enc(Z) in the
 // forward; they differ in the backward:
 //   sealed: Enc(eta G) up, Enc(eta dL/dA) down; the server keeps W0 + Enc(Delta) (or, with the
-//           `frozen` server layer, only W0: this client then adds its own Delta terms);
+//           `frozen` server layer, only W0: this client then adds its own Delta terms). Either
+//           way this client keeps Delta in the clear too (it knows A and G of every batch): the
+//           end of a run publishes W0 + this Delta, never a decryption of the server's layer;
 //   paper:  G up in the clear, dL/dA down in the clear together with Enc(W' + M) (the masked
 //           refresh); the client decrypts it and returns W' + M in the clear with its next message.
 // Fresh ciphertexts travel seeded; the secret key stays in HeClientCrypto.
@@ -12,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "packing/encrypted_layer.hpp"
 #include "packing/key_switch_count.hpp"
 #include "split/he_client_crypto.hpp"
 #include "split/he_protocol.hpp"
@@ -58,11 +61,11 @@ class HeRemoteHead final : public HeadSession {
     return pending_refresh_;
   }
   void restore_pending_refresh(nn::FloatTensor refresh);
-  // sealed with the frozen server layer: the client's own Delta (classes x features) and delta
-  // (empty in every other mode).
-  const std::vector<double>& frozen_delta() const noexcept { return delta_; }
-  const std::vector<double>& frozen_delta_bias() const noexcept { return delta_bias_; }
-  void restore_frozen_delta(std::vector<double> delta, std::vector<double> bias);
+  // sealed: the client's own Delta (classes x features) and delta, Delta -= eta G^T A and
+  // delta -= eta sum_k g_k after every batch (empty in paper).
+  const std::vector<double>& own_delta() const noexcept { return delta_; }
+  const std::vector<double>& own_delta_bias() const noexcept { return delta_bias_; }
+  void restore_own_delta(std::vector<double> delta, std::vector<double> bias);
 
  private:
   nn::FloatTensor encrypted_logits(Message request, MessageKind reply_kind, std::int64_t rows);
@@ -72,6 +75,10 @@ class HeRemoteHead final : public HeadSession {
   void attach_refresh(Message& message);
   // frozen sealed: the client's own Delta terms.
   void add_delta_logits(const nn::FloatTensor& a, nn::FloatTensor& z) const;
+  void add_delta_input_gradients(const nn::FloatTensor& g, nn::FloatTensor& grads) const;
+  // sealed: the client's copy of the server's SGD step.
+  void update_own_delta(const nn::FloatTensor& g);
+  bool frozen() const noexcept { return options_.server_layer == "frozen"; }
 
   Transport& transport_;
   HeadParams params_;
@@ -82,9 +89,10 @@ class HeRemoteHead final : public HeadSession {
   std::uint64_t hello_bytes_ = 0;
   std::optional<CheckpointPosition> resumed_from_;
   std::optional<nn::FloatTensor> pending_refresh_;  // paper
-  nn::FloatTensor last_activations_;                // frozen sealed
-  std::vector<double> delta_;                       // frozen sealed: classes x features
-  std::vector<double> delta_bias_;                  // frozen sealed: classes
+  packing::EncryptedSplitLayer::StateScales reply_scales_;
+  nn::FloatTensor last_activations_;  // sealed
+  std::vector<double> delta_;         // sealed: classes x features
+  std::vector<double> delta_bias_;    // sealed: classes
 };
 
 }  // namespace hesplit::split

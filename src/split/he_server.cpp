@@ -321,9 +321,10 @@ class SealedServer final : public HeServerBase {
   }
 
  private:
-  // Circuit privacy of the server's weights (optional): add a fresh public-key encryption of zero
-  // (re-randomises the ciphertext) and uniform slot noise of 2^-20 (floods the key-switching and
-  // rounding terms that depend on W).
+  // --flood: add a fresh public-key encryption of zero (re-randomises the ciphertext) and uniform
+  // slot noise of 2^-20. This is not statistical circuit privacy: the terms that depend on W are
+  // about 2^-25.5, so the margin is ~2^5.5 where smudging needs ~2^40 (docs/security.md,
+  // "--flood"); in a two-party run the client knows W0 (its seed) and Delta (its data) anyway.
   void flood(ckks::Ciphertext& c) const {
     evaluator_.add_inplace(c, keys_.public_encryptor->encrypt_zero(c.level, c.scale));
     ckks::Prng prng;
