@@ -23,7 +23,8 @@ Slots expected_diagonal(const packing::SplitLayout& layout, const std::vector<do
   for (std::size_t s = 0; s < slots.size(); ++s) {
     const int row = layout.row_at(s % block);
     if (row < 0) continue;
-    slots[s] = delta[static_cast<std::size_t>(row) * layout.features() + layout.feature_at(s % block, t)];
+    slots[s] =
+        delta[static_cast<std::size_t>(row) * layout.features() + layout.feature_at(s % block, t)];
   }
   return slots;
 }

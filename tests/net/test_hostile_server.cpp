@@ -30,7 +30,8 @@ std::span<const std::uint8_t> bytes_of(const split::Blob& blob) {
 
 // Answers the Hello, then replies to the first activations with the client's own Enc(A) switched
 // to level 0 and relabelled by `forge` (the server's choice of scale).
-void hostile_session(split::Transport& transport, const std::function<void(ckks::Ciphertext&)>& forge) {
+void hostile_session(split::Transport& transport,
+                     const std::function<void(ckks::Ciphertext&)>& forge) {
   const split::Message hello = transport.receive();
   const ckks::PublicContext pc = ckks::load_public_context(bytes_of(hello.blobs.at(0)));
   transport.send(split::Message{split::MessageKind::kHelloAck,
@@ -49,8 +50,11 @@ void hostile_session(split::Transport& transport, const std::function<void(ckks:
     forge(a);
     replies.push_back(ckks::save(*pc.context, a));
   }
-  split::Message logits{split::MessageKind::kLogits, activations.epoch, activations.batch,
-                        {{"rotations", "0"}, {"relinearizations", "0"}}, {},
+  split::Message logits{split::MessageKind::kLogits,
+                        activations.epoch,
+                        activations.batch,
+                        {{"rotations", "0"}, {"relinearizations", "0"}},
+                        {},
                         split::to_blobs(replies)};
   transport.send(logits);
   try {

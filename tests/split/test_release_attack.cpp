@@ -152,9 +152,10 @@ TEST_F(ReleaseAttack, TheClientsOwnActivationsReplayedAsDeltaAreRefused) {
   // relabelled with Delta's scale: before the fix, release returned A in the clear.
   const split::HeClientCrypto keys = crypto();
   std::vector<double> a(16 * kFeatures);
-  for (std::size_t i = 0; i < a.size(); ++i) a[i] = 0.5 + 0.4 * std::sin(0.37 * static_cast<double>(i));
-  const ckks::Bytes sent = keys.encrypt_seeded(keys.codec().pack_activations(a, 16),
-                                               split::kActivationScale);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    a[i] = 0.5 + 0.4 * std::sin(0.37 * static_cast<double>(i));
+  const ckks::Bytes sent =
+      keys.encrypt_seeded(keys.codec().pack_activations(a, 16), split::kActivationScale);
   ckks::Ciphertext replayed = ckks::load_any_ciphertext(keys.context(), sent);
   const ckks::Ciphertext model = like_delta(keys);
   ckks::Evaluator(keys.context_ptr()).mod_switch_to_inplace(replayed, model.level);
@@ -201,6 +202,30 @@ TEST_F(ReleaseAttack, WithoutTheServersFileReleaseNeedsNothingFromTheServer) {
   Child r = release({"--no-check"});
   ASSERT_EQ(r.wait(), 0) << r.err();
   expect_released_own_delta(run());
+}
+
+}  // namespace
+}  // namespace hesplit::test
+
+namespace hesplit::test {
+namespace {
+
+TEST(ReleaseFrozen, TheFrozenLayerMustStayZeroAndTheClientsDeltaIsReleased) {
+  const fs::path dir = scratch_dir("release_frozen_" + std::to_string(::getpid()));
+  const fs::path fixture = dir / "fixture.h5";
+  ecg::write_beat_dataset(fixture, synthetic_dataset(64, 16));
+  const fs::path run = dir / "run";
+  // clang-format off
+  Child train({"train", "--mode", "sealed", "--server-layer", "frozen", "--data",
+               fixture.string(), "--epochs", "1", "--batch", "16", "--seed", "5", "--out",
+               run.string()}, dir / "train");
+  // clang-format on
+  ASSERT_EQ(train.wait(), 0) << train.err();
+  Child r({"release", "--run", run.string()}, dir / "release");
+  ASSERT_EQ(r.wait(), 0) << r.err();
+  EXPECT_NE(r.out().find("within 0.00e+00"), std::string::npos) << r.out();
+  expect_released_own_delta(run);
+  fs::remove_all(dir);
 }
 
 }  // namespace
