@@ -1,6 +1,7 @@
 #include "attack/decryption_oracle.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 
@@ -13,17 +14,19 @@ std::vector<std::vector<double>> decode_oracle_return(const nn::FloatTensor& ret
   if (returned.shape.size() != 2) throw std::invalid_argument("oracle: not a matrix");
   const auto classes = std::size_t(returned.shape[0]);
   const auto d = std::size_t(returned.shape[1]);
-  const packing::SplitLayout layout(2 * d, d, classes);  // one block: positions 0 .. 2d-1
-  std::vector<std::vector<double>> samples(packing::SplitLayout::kShifts,
-                                           std::vector<double>(d, 0.0));
-  for (std::size_t t = 0; t < packing::SplitLayout::kShifts; ++t) {
+  // Block 0 is all that is read: any slot count that holds one block will do.
+  const packing::SplitLayout layout(2 * std::bit_ceil(std::max(d, classes)), d, classes);
+  const std::size_t w = layout.width();
+  std::vector<std::vector<double>> samples(layout.shifts(), std::vector<double>(d, 0.0));
+  for (std::size_t t = 0; t < layout.shifts(); ++t) {
     std::vector<int> count(d, 0);
     for (std::size_t p = 0; p < layout.block_size(); ++p) {
       const int row = layout.row_at(p);
-      if (row < 0) continue;
-      // Diagonal t's position p went to entry (row, p + t) and held feature p mod d of the sample.
-      samples[t][p % d] += returned.data[std::size_t(row) * d + layout.feature_at(p, t)];
-      ++count[p % d];
+      const std::size_t feature = layout.feature_at(p, t);
+      if (row < 0 || feature >= d || p % w >= d) continue;
+      // Diagonal t's position p went to entry (row, p + t) and held feature p mod w of the sample.
+      samples[t][p % w] += returned.data[std::size_t(row) * d + feature];
+      ++count[p % w];
     }
     for (std::size_t j = 0; j < d; ++j) samples[t][j] /= std::max(count[j], 1);
   }

@@ -23,11 +23,13 @@ SlotVector SplitClientCodec::pack_activations(std::span<const double> a,
                                               std::size_t samples) const {
   const std::size_t d = layout_.features();
   check_samples(samples, a.size(), d, "pack_activations");
+  const std::size_t w = layout_.width();
   SlotVector slots(layout_.slot_count());
   for (std::size_t k = 0; k < samples; ++k) {
     const std::size_t base = (k / 2) * layout_.block_size();
     for (std::size_t p = 0; p < layout_.block_size(); ++p) {
-      const double v = a[k * d + p % d];
+      if (p % w >= d) continue;  // padding features stay zero
+      const double v = a[k * d + p % w];
       slots[base + p] += (k % 2 == 0) ? std::complex<double>(v, 0.0) : std::complex<double>(0.0, v);
     }
   }
@@ -87,7 +89,7 @@ std::vector<double> SplitClientCodec::unpack_input_gradients(
     const std::size_t base = (k / 2) * layout_.block_size();
     for (std::size_t j = 0; j < d; ++j) {
       // The two copies of feature j hold complementary partial sums over the rows.
-      const std::complex<double> v = slots[base + j] + slots[base + j + d];
+      const std::complex<double> v = slots[base + j] + slots[base + j + layout_.width()];
       da[k * d + j] = ((k % 2 == 0) ? v.real() : -v.imag()) / eta;
     }
   }
@@ -95,20 +97,21 @@ std::vector<double> SplitClientCodec::unpack_input_gradients(
 }
 
 std::vector<double> SplitClientCodec::unpack_layer(std::span<const SlotVector> diagonals) const {
-  if (diagonals.size() != SplitLayout::kShifts) {
-    throw std::invalid_argument("unpack_layer: expected " + std::to_string(SplitLayout::kShifts) +
+  if (diagonals.size() != layout_.shifts()) {
+    throw std::invalid_argument("unpack_layer: expected " + std::to_string(layout_.shifts()) +
                                 " diagonals, got " + std::to_string(diagonals.size()));
   }
   const std::size_t d = layout_.features();
   std::vector<double> w(layout_.classes() * d);
-  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+  for (std::size_t t = 0; t < layout_.shifts(); ++t) {
     if (diagonals[t].size() < layout_.block_size()) {
       throw std::invalid_argument("unpack_layer: diagonal " + std::to_string(t) + " too short");
     }
     for (std::size_t p = 0; p < layout_.block_size(); ++p) {
       const int row = layout_.row_at(p);
-      if (row < 0) continue;
-      w[static_cast<std::size_t>(row) * d + layout_.feature_at(p, t)] = diagonals[t][p].real();
+      const std::size_t feature = layout_.feature_at(p, t);
+      if (row < 0 || feature >= d) continue;
+      w[static_cast<std::size_t>(row) * d + feature] = diagonals[t][p].real();
     }
   }
   return w;
@@ -125,7 +128,7 @@ std::vector<double> SplitClientCodec::unpack_bias(
   for (std::size_t i = 0; i < bias.size(); ++i) {
     // The forward's rotate-and-sum adds the window's positions; do the same (block 0).
     for (std::size_t u = 0; u < layout_.window_length(); ++u) {
-      bias[i] += slots[layout_.window_start(i) + SplitLayout::kRasStride * u].real();
+      bias[i] += slots[layout_.window_start(i) + layout_.shifts() * u].real();
     }
   }
   return bias;

@@ -31,7 +31,7 @@ class SplitClientCodec {
   // Decrypted, decoded eta*dL/dA slots -> samples x d gradients (divided by eta).
   std::vector<double> unpack_input_gradients(std::span<const std::complex<double>> slots,
                                              std::size_t samples, double eta) const;
-  // The decrypted diagonals of the server layer (kShifts slot vectors, block 0 is read) -> c x d.
+  // The decrypted diagonals of the server layer (shifts() slot vectors, block 0 is read) -> c x d.
   std::vector<double> unpack_layer(std::span<const SlotVector> diagonals) const;
   // The decrypted bias accumulator (window layout, docs/packing.md) -> c values.
   std::vector<double> unpack_bias(std::span<const std::complex<double>> slots) const;

@@ -69,12 +69,12 @@ EncryptedSplitLayer::EncryptedSplitLayer(std::shared_ptr<const ckks::CkksContext
   const std::size_t level = top_level_ - 1;
   const ckks::CkksEncoder encoder(context_);
   const std::size_t block = layout_.block_size();
-  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+  for (std::size_t t = 0; t < layout_.shifts(); ++t) {
     std::vector<std::complex<double>> slots(layout_.slot_count());
     for (std::size_t s = 0; s < slots.size(); ++s) {
       const int row = layout_.row_at(s % block);
-      if (row >= 0)
-        slots[s] = w0[static_cast<std::size_t>(row) * d + layout_.feature_at(s % block, t)];
+      const std::size_t feature = layout_.feature_at(s % block, t);
+      if (row >= 0 && feature < d) slots[s] = w0[static_cast<std::size_t>(row) * d + feature];
     }
     w0_diagonals_.push_back(encoder.encode(slots, delta_scale_, level));
     delta_.push_back(transparent_zero(*context_, level, delta_scale_));
@@ -110,9 +110,9 @@ EncryptedSplitLayer::StateScales EncryptedSplitLayer::state_scales(const ckks::C
 
 void EncryptedSplitLayer::set_state(std::vector<Ciphertext> delta_diagonals,
                                     Ciphertext delta_bias) {
-  if (delta_diagonals.size() != SplitLayout::kShifts) {
+  if (delta_diagonals.size() != layout_.shifts()) {
     throw std::invalid_argument("encrypted split layer: expected " +
-                                std::to_string(SplitLayout::kShifts) + " Delta diagonals, got " +
+                                std::to_string(layout_.shifts()) + " Delta diagonals, got " +
                                 std::to_string(delta_diagonals.size()));
   }
   const std::size_t level = top_level_ - 1;
@@ -165,18 +165,20 @@ ShiftedActivations EncryptedSplitLayer::shift(const Ciphertext& a, const SplitEv
   // With a pool the three rotations share the threads piece by piece (decomposition digits,
   // coefficient halves of the inner products, ModDown per component; key_switch.hpp): whole
   // rotations per thread were slower (three pieces on two threads, condition-variable hand-off).
-  const std::vector<int> steps = {0, 1, 2, 3};
+  std::vector<int> steps(layout_.shifts());
+  for (std::size_t t = 0; t < steps.size(); ++t) steps[t] = static_cast<int>(t);
   ShiftedActivations out{
       pool != nullptr ? evaluator_.rotate_hoisted(a, steps, keys.galois, pool->as_parallel_for())
                       : evaluator_.rotate_hoisted(a, steps, keys.galois)};
-  count.rotations += SplitLayout::kShifts - 1;
+  count.rotations += layout_.shifts() - 1;
   return out;
 }
 
 Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
                                         KeySwitchCount& count, WorkerPool* pool) const {
-  if (a.shifted.size() != SplitLayout::kShifts) {
-    throw std::invalid_argument("encrypted split layer: forward needs the 4 shifted activations");
+  if (a.shifted.size() != layout_.shifts()) {
+    throw std::invalid_argument("encrypted split layer: forward needs the " +
+                                std::to_string(layout_.shifts()) + " shifted activations");
   }
   const std::size_t level = top_level_ - 1;
   // Lazy relinearisation: sum_t R_t (Delta_t + W0_t) in one pass per limb (the shifts are read at
@@ -186,7 +188,7 @@ Ciphertext EncryptedSplitLayer::forward(const ShiftedActivations& a, const Split
   evaluator_.add_inplace(acc, delta_bias_);
   evaluator_.add_plain_inplace(acc, b0_);
   const std::size_t window = layout_.window_length();
-  const int stride = static_cast<int>(SplitLayout::kRasStride);
+  const int stride = static_cast<int>(layout_.shifts());
   Ciphertext z;
   if (pool != nullptr) {
     // The rest is a chain of key switches (relinearisation, then log2(window) rotations each
@@ -221,12 +223,12 @@ Ciphertext EncryptedSplitLayer::backward_term(std::size_t t, const Ciphertext& g
 Ciphertext EncryptedSplitLayer::backward(const Ciphertext& g, const SplitEvalKeys& keys,
                                          KeySwitchCount& count, WorkerPool* pool) const {
   check_input(g, scales_.gradients, "Enc(eta G)");
-  std::vector<Ciphertext> terms(SplitLayout::kShifts);
+  std::vector<Ciphertext> terms(layout_.shifts());
   run(pool, terms.size(), [&](std::size_t t) { terms[t] = backward_term(t, g, keys); });
   Ciphertext out = std::move(terms[0]);
   for (std::size_t t = 1; t < terms.size(); ++t) evaluator_.add_inplace(out, terms[t]);
-  count.relinearizations += SplitLayout::kShifts;
-  count.rotations += SplitLayout::kShifts - 1;
+  count.relinearizations += layout_.shifts();
+  count.rotations += layout_.shifts() - 1;
   evaluator_.mod_switch_to_inplace(out, 0);
   return out;
 }
@@ -260,25 +262,27 @@ void EncryptedSplitLayer::update(std::span<const ShiftedActivations> activations
   }
   for (const Ciphertext& g : gradients) check_input(g, scales_.gradients, "Enc(eta G)");
   for (const ShiftedActivations& a : activations) {
-    if (a.shifted.size() != SplitLayout::kShifts) {
-      throw std::invalid_argument("encrypted split layer: update needs the 4 shifted activations");
+    if (a.shifted.size() != layout_.shifts()) {
+      throw std::invalid_argument("encrypted split layer: update needs the " +
+                                  std::to_string(layout_.shifts()) + " shifted activations");
     }
   }
   // Tasks 0..3: the diagonals; task 4: the bias. All independent until the final subtraction.
-  std::vector<Ciphertext> steps(SplitLayout::kShifts + 1);
+  const std::size_t shifts = layout_.shifts();
+  std::vector<Ciphertext> steps(shifts + 1);
   run(pool, steps.size(), [&](std::size_t i) {
-    steps[i] = i < SplitLayout::kShifts ? diagonal_step(i, activations, gradients, keys)
-                                        : bias_step(gradients, keys);
+    steps[i] =
+        i < shifts ? diagonal_step(i, activations, gradients, keys) : bias_step(gradients, keys);
   });
   subtract_steps(steps, pool);
   const std::size_t trace = log2_size(layout_.blocks()) + 1;
-  count.relinearizations += SplitLayout::kShifts;
-  count.rotations += (SplitLayout::kShifts + 1) * trace;
+  count.relinearizations += shifts;
+  count.rotations += (shifts + 1) * trace;
 }
 
 void EncryptedSplitLayer::subtract_steps(std::span<const Ciphertext> steps, WorkerPool* pool) {
   run(pool, steps.size(), [&](std::size_t i) {
-    evaluator_.sub_inplace(i < SplitLayout::kShifts ? delta_[i] : delta_bias_, steps[i]);
+    evaluator_.sub_inplace(i < layout_.shifts() ? delta_[i] : delta_bias_, steps[i]);
   });
 }
 
@@ -287,32 +291,34 @@ Ciphertext EncryptedSplitLayer::backward_and_update(const ShiftedActivations& ac
                                                     const SplitEvalKeys& keys,
                                                     KeySwitchCount& count, WorkerPool* pool) {
   check_input(gradients, scales_.gradients, "Enc(eta G)");
-  if (activations.shifted.size() != SplitLayout::kShifts) {
-    throw std::invalid_argument("encrypted split layer: update needs the 4 shifted activations");
+  if (activations.shifted.size() != layout_.shifts()) {
+    throw std::invalid_argument("encrypted split layer: update needs the " +
+                                std::to_string(layout_.shifts()) + " shifted activations");
   }
   const std::span<const ShiftedActivations> a(&activations, 1);
   const std::span<const Ciphertext> g(&gradients, 1);
-  // Tasks: 0-3 diagonal updates (5 key switches each), 4 bias (4), 5-8 backward terms t = 3..0.
-  constexpr std::size_t kShifts = SplitLayout::kShifts;
-  std::vector<Ciphertext> steps(kShifts + 1), terms(kShifts);
+  // Tasks: S diagonal updates (1 + trace key switches each), the bias (the trace), then the S
+  // backward terms t = S-1..0 (heaviest first).
+  const std::size_t shifts = layout_.shifts();
+  std::vector<Ciphertext> steps(shifts + 1), terms(shifts);
   run(pool, steps.size() + terms.size(), [&](std::size_t i) {
-    if (i < kShifts) {
+    if (i < shifts) {
       steps[i] = diagonal_step(i, a, g, keys);
-    } else if (i == kShifts) {
+    } else if (i == shifts) {
       steps[i] = bias_step(g, keys);
     } else {
-      const std::size_t t = kShifts - 1 - (i - kShifts - 1);
+      const std::size_t t = shifts - 1 - (i - shifts - 1);
       terms[t] = backward_term(t, gradients, keys);
     }
   });
   // Delta changes only now, after every backward term has read it.
   subtract_steps(steps, pool);
   Ciphertext out = std::move(terms[0]);
-  for (std::size_t t = 1; t < kShifts; ++t) evaluator_.add_inplace(out, terms[t]);
+  for (std::size_t t = 1; t < shifts; ++t) evaluator_.add_inplace(out, terms[t]);
   evaluator_.mod_switch_to_inplace(out, 0);
   const std::size_t trace = log2_size(layout_.blocks()) + 1;
-  count.relinearizations += 2 * kShifts;
-  count.rotations += (kShifts + 1) * trace + kShifts - 1;
+  count.relinearizations += 2 * shifts;
+  count.rotations += (shifts + 1) * trace + shifts - 1;
   return out;
 }
 

@@ -29,7 +29,7 @@ struct SplitEvalKeys {
   const ckks::GaloisKeys& galois;
 };
 
-// A at level L and its hoisted shifts by 1..3 slots (index t = shift), kept from the forward to
+// A at level L and its hoisted shifts by 1..S-1 slots (index t = shift), kept from the forward to
 // the update of the same batch.
 struct ShiftedActivations {
   std::vector<ckks::Ciphertext> shifted;
@@ -73,14 +73,14 @@ class EncryptedSplitLayer {
   // threads, and the shifts and the forward's chain of key switches split each key switch over
   // them (key_switch.hpp). Results do not depend on the pool (bit-identical).
 
-  // Step 2a: hoisted shifts of one Enc(A) (3 key switches).
+  // Step 2a: hoisted shifts of one Enc(A) (S - 1 key switches).
   ShiftedActivations shift(const ckks::Ciphertext& a, const SplitEvalKeys& keys,
                            KeySwitchCount& count, WorkerPool* pool = nullptr) const;
-  // Step 2b: Enc(Z) at level 0 (1 relinearisation + log2(d/4) rotations). A chain of key
+  // Step 2b: Enc(Z) at level 0 (1 relinearisation + log2(w/S) rotations). A chain of key
   // switches: with a pool, the threads share each key switch.
   ckks::Ciphertext forward(const ShiftedActivations& a, const SplitEvalKeys& keys,
                            KeySwitchCount& count, WorkerPool* pool = nullptr) const;
-  // Step 4: Enc(eta dL/dA) at level 0 from one Enc(eta G) (4 relinearisations + 3 rotations).
+  // Step 4: Enc(eta dL/dA) at level 0 from one Enc(eta G) (S relinearisations + S - 1 rotations).
   ckks::Ciphertext backward(const ckks::Ciphertext& g, const SplitEvalKeys& keys,
                             KeySwitchCount& count, WorkerPool* pool = nullptr) const;
   // Step 5: Delta -= eta G^T A, delta -= eta sum_k g_k over every ciphertext of the batch
@@ -89,24 +89,24 @@ class EncryptedSplitLayer {
               std::span<const ckks::Ciphertext> gradients, const SplitEvalKeys& keys,
               KeySwitchCount& count, WorkerPool* pool = nullptr);
   // Steps 4 and 5 together for a batch of one ciphertext pair (the backward reads Delta before
-  // this update): all nine independent pieces in one parallel loop, heaviest first, so two
+  // this update): all 2S + 1 independent pieces in one parallel loop, heaviest first, so two
   // threads stay busy. Same results and key switches as backward() then update().
   ckks::Ciphertext backward_and_update(const ShiftedActivations& activations,
                                        const ckks::Ciphertext& gradients, const SplitEvalKeys& keys,
                                        KeySwitchCount& count, WorkerPool* pool = nullptr);
 
  private:
-  // The update of diagonal t (relinearised, rescaled, traced; 5 key switches).
+  // The update of diagonal t (relinearised, rescaled, traced; 1 + log2(blocks) + 1 key switches).
   ckks::Ciphertext diagonal_step(std::size_t t, std::span<const ShiftedActivations> activations,
                                  std::span<const ckks::Ciphertext> gradients,
                                  const SplitEvalKeys& keys) const;
-  // The bias update in window layout (4 key switches).
+  // The bias update in window layout (the trace: log2(blocks) + 1 key switches).
   ckks::Ciphertext bias_step(std::span<const ckks::Ciphertext> gradients,
                              const SplitEvalKeys& keys) const;
   // Backward term t: rot(G (W0_t + Delta_t), -t), one level below G's (1 or 2 key switches).
   ckks::Ciphertext backward_term(std::size_t t, const ckks::Ciphertext& g,
                                  const SplitEvalKeys& keys) const;
-  // Delta_t -= steps[t] (t < kShifts), delta -= steps[kShifts]; one task each.
+  // Delta_t -= steps[t] (t < shifts), delta -= steps[shifts]; one task each.
   void subtract_steps(std::span<const ckks::Ciphertext> steps, WorkerPool* pool);
   void check_input(const ckks::Ciphertext& c, double scale, const char* what) const;
 

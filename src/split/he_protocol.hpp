@@ -32,6 +32,10 @@ struct HeScales {
 };
 HeScales he_scales(const ckks::CkksContext& context);
 
+// What the HE servers accept in Hello (the ring may hold less: SplitLayout says so by name).
+inline constexpr std::int64_t kMaxHeFeatures = 1 << 16;
+inline constexpr std::int64_t kMaxHeClasses = 64;
+
 // Blob names.
 inline constexpr const char* kPublicContextBlob = "public_context";
 inline constexpr const char* kCiphertextBlob = "ct";

@@ -268,7 +268,7 @@ nn::FloatTensor HeRemoteHead::backward(const BatchId& id, const nn::FloatTensor&
     grads = reply.tensors[0];
     // The masked refresh: decrypt Enc(W' + M) and return it in the clear with the next message.
     const std::vector<ckks::Ciphertext> refresh = receive_ciphertexts(
-        crypto_->context(), reply, packing::SplitLayout::kShifts, 0, reply_scales_.delta);
+        crypto_->context(), reply, crypto_->layout().shifts(), 0, reply_scales_.delta);
     std::vector<packing::SlotVector> diagonals;
     for (const ckks::Ciphertext& cipher : refresh) diagonals.push_back(crypto_->decrypt(cipher));
     const std::vector<double> w = crypto_->codec().unpack_layer(diagonals);

@@ -29,9 +29,6 @@ namespace hesplit::split {
 
 namespace {
 
-constexpr std::int64_t kMaxFeatures = 1 << 16;
-constexpr std::int64_t kMaxClasses = packing::SplitLayout::kMaxClasses;
-
 std::uint64_t parse_unsigned(const Message& message, const std::string& key) {
   const std::string& text = message.field(key);
   std::uint64_t value = 0;
@@ -89,6 +86,17 @@ std::uint64_t counter(const CheckpointFields& fields, const std::string& key,
     throw std::runtime_error("checkpoint " + folder.string() + ": no unsigned \"" + key + "\"");
   }
   return value;
+}
+
+// The layout of the announced shape, or a refusal naming the limit the ring sets.
+packing::SplitLayout checked_layout(const ckks::CkksContext& context, std::int64_t features,
+                                    std::int64_t classes) {
+  try {
+    return packing::SplitLayout(context.slot_count(), static_cast<std::size_t>(features),
+                                static_cast<std::size_t>(classes));
+  } catch (const std::invalid_argument& e) {
+    throw TransportError(std::string("hello: ") + e.what());
+  }
 }
 
 // Everything the server holds of the client's CKKS material: parameters and public keys only.
@@ -161,12 +169,11 @@ class HeServerBase {
       : transport_(transport),
         options_(options),
         protocol_(protocol),
-        features_(bounded_hello_integer(hello, "features", 16, kMaxFeatures)),
-        classes_(bounded_hello_integer(hello, "classes", 2, kMaxClasses)),
+        features_(bounded_hello_integer(hello, "features", 1, kMaxHeFeatures)),
+        classes_(bounded_hello_integer(hello, "classes", 2, kMaxHeClasses)),
         eta_(hello.number_field("server_lr")),
         keys_(load_server_keys(hello, need_public_key, presets)),
-        layout_(keys_.context->slot_count(), static_cast<std::size_t>(features_),
-                static_cast<std::size_t>(classes_)),
+        layout_(checked_layout(*keys_.context, features_, classes_)),
         evaluator_(keys_.context),
         encoder_(keys_.context),
         pool_(std::max<std::size_t>(options.he_threads, 1)),
@@ -425,7 +432,7 @@ class SealedServer final : public HeServerBase {
     if (state.classes != static_cast<std::uint32_t>(classes_) ||
         state.features != static_cast<std::uint32_t>(features_) ||
         state.w0 != initial_.weight().data || state.b0 != initial_.bias().data ||
-        state.delta.size() != packing::SplitLayout::kShifts + 1) {
+        state.delta.size() != layout_.shifts() + 1) {
       throw std::runtime_error(
           "checkpoint " + file.string() +
           ": not the layer of this run (sizes, W0 or ciphertext count differ)");
@@ -580,7 +587,7 @@ class PaperServer final : public HeServerBase {
       masked[i] = w_[i] + mask_[i];
     }
     std::vector<ckks::Ciphertext> refresh;
-    for (std::size_t t = 0; t < packing::SplitLayout::kShifts; ++t) {
+    for (std::size_t t = 0; t < layout_.shifts(); ++t) {
       ckks::Ciphertext r = layer_->delta_diagonals()[t];
       evaluator_.add_plain_inplace(r, encoder_.encode(diagonal(masked, t), r.scale, r.level));
       evaluator_.mod_switch_to_inplace(r, 0);  // the lowest level the client needs
@@ -640,10 +647,11 @@ class PaperServer final : public HeServerBase {
   // of 512, keys the packing has), imaginary part for odd k (times -i: an exact monomial).
   std::vector<ckks::Ciphertext> oracle_refresh(const Message& message, std::size_t rows) {
     const std::size_t per = layout_.samples_per_ciphertext();
-    const std::size_t first = 4 * (message.batch % ((rows + 3) / 4));
-    nn::FloatTensor samples{{static_cast<std::int64_t>(packing::SplitLayout::kShifts)}, {}};
+    const std::size_t shifts = layout_.shifts();
+    const std::size_t first = shifts * (message.batch % ((rows + shifts - 1) / shifts));
+    nn::FloatTensor samples{{static_cast<std::int64_t>(shifts)}, {}};
     std::vector<ckks::Ciphertext> out;
-    for (std::size_t t = 0; t < packing::SplitLayout::kShifts; ++t) {
+    for (std::size_t t = 0; t < shifts; ++t) {
       const std::size_t k = std::min(first + t, rows - 1);
       samples.data.push_back(static_cast<float>(k));
       ckks::Ciphertext x = oracle_a_.at(k / per);

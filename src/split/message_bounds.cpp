@@ -55,10 +55,10 @@ MessageBounds he_bounds(const std::string& preset, std::size_t rows, std::size_t
   const auto context = ckks::CkksContext::create(ckks::preset(preset));
   const packing::SplitLayout layout(context->slot_count(), features, classes);
   // Batch messages of either HE protocol: Enc(A), Enc(eta G), Enc(Z), Enc(dL/dA) (one ciphertext
-  // per samples_per_ciphertext rows) or the kShifts refresh ciphertexts, beside clear tensors
+  // per samples_per_ciphertext rows) or the shifts() refresh ciphertexts, beside clear tensors
   // (paper: G rows x classes, dL/dA rows x features, W' + M classes x features).
-  const std::size_t ciphertexts = std::max(ciphertexts_for(rows, layout.samples_per_ciphertext()),
-                                           packing::SplitLayout::kShifts);
+  const std::size_t ciphertexts =
+      std::max(ciphertexts_for(rows, layout.samples_per_ciphertext()), layout.shifts());
   const std::size_t batch = kEnvelopeAllowance + ciphertexts * ciphertext_bytes(*context) +
                             tensor_bytes(rows, features) + tensor_bytes(rows, classes) +
                             tensor_bytes(classes, features);
@@ -96,11 +96,11 @@ MessageBounds hello_message_bounds(const Message& hello, std::int64_t max_rows) 
   const std::string& protocol = hello.field("protocol");
   const bool he = protocol == kPaperProtocol || protocol == kSealedProtocol;
   // The same ranges the protocol servers enforce (plain: features up to 2^16, classes up to 2^10;
-  // the HE layout: at most kMaxClasses classes).
-  const std::size_t features = hello_size(hello, "features", std::int64_t{1} << 16);
-  const std::size_t classes = hello_size(
-      hello, "classes",
-      he ? static_cast<std::int64_t>(packing::SplitLayout::kMaxClasses) : std::int64_t{1} << 10);
+  // HE: kMaxHeFeatures and kMaxHeClasses, then what the ring holds).
+  const std::size_t features =
+      hello_size(hello, "features", he ? kMaxHeFeatures : std::int64_t{1} << 16);
+  const std::size_t classes =
+      hello_size(hello, "classes", he ? kMaxHeClasses : std::int64_t{1} << 10);
   const std::string preset = he ? hello.field("ckks_preset") : std::string();
   try {
     return session_message_bounds(protocol, preset, static_cast<std::size_t>(max_rows), features,
@@ -113,7 +113,7 @@ MessageBounds hello_message_bounds(const Message& hello, std::int64_t max_rows) 
 MessageBounds server_message_bounds(std::size_t max_rows, std::size_t features,
                                     std::size_t classes) {
   MessageBounds all = session_message_bounds(kPlainProtocol, "", max_rows, features, classes);
-  const std::size_t he_classes = std::min(classes, packing::SplitLayout::kMaxClasses);
+  const std::size_t he_classes = std::min(classes, static_cast<std::size_t>(kMaxHeClasses));
   for (const std::string& preset : ckks::preset_names()) {
     // Both HE protocols produce the same bounds for a preset (he_bounds covers the larger of
     // their messages).

@@ -17,7 +17,7 @@ struct SealedLayerState {
   std::uint32_t features = 0;
   std::vector<float> w0;  // classes x features
   std::vector<float> b0;
-  std::vector<ckks::Ciphertext> delta;  // the kShifts diagonals, then the bias ciphertext
+  std::vector<ckks::Ciphertext> delta;  // the layout's shifts() diagonals, then the bias
 };
 
 void save_sealed_layer(const std::filesystem::path& file, const ckks::CkksContext& context,

@@ -27,9 +27,9 @@ SealedLocalHead::SealedLocalHead(std::shared_ptr<const HeClientCrypto> crypto,
   const ckks::Bytes exported =
       crypto_->public_context(sealed_galois_steps(crypto_->layout()), false);
   const ckks::PublicContext pc = ckks::load_public_context(exported);
-  if (state.delta.size() != packing::SplitLayout::kShifts + 1) {
+  if (state.delta.size() != crypto_->layout().shifts() + 1) {
     throw std::invalid_argument("sealed layer: expected " +
-                                std::to_string(packing::SplitLayout::kShifts + 1) +
+                                std::to_string(crypto_->layout().shifts() + 1) +
                                 " ciphertexts, got " + std::to_string(state.delta.size()));
   }
   server_ = std::unique_ptr<Server>(new Server{

@@ -22,9 +22,9 @@ Slots expected_diagonal(const packing::SplitLayout& layout, const std::vector<do
   const std::size_t block = layout.block_size();
   for (std::size_t s = 0; s < slots.size(); ++s) {
     const int row = layout.row_at(s % block);
-    if (row < 0) continue;
-    slots[s] =
-        delta[static_cast<std::size_t>(row) * layout.features() + layout.feature_at(s % block, t)];
+    const std::size_t feature = layout.feature_at(s % block, t);
+    if (row < 0 || feature >= layout.features()) continue;
+    slots[s] = delta[static_cast<std::size_t>(row) * layout.features() + feature];
   }
   return slots;
 }
@@ -38,7 +38,7 @@ Slots expected_bias(const packing::SplitLayout& layout, const std::vector<double
     for (std::size_t r = 0; r < layout.classes(); ++r) {
       for (std::size_t u = 0; u < layout.window_length(); ++u) {
         const std::size_t s =
-            b * layout.block_size() + layout.window_start(r) + packing::SplitLayout::kRasStride * u;
+            b * layout.block_size() + layout.window_start(r) + layout.shifts() * u;
         slots[s] = {bias[r] / copies, bias[r] / copies};
       }
     }
@@ -72,9 +72,9 @@ double verify_server_layer(const HeClientCrypto& crypto, const SealedLayerState&
   if (state.w0 != initial.weight().data || state.b0 != initial.bias().data) {
     fail("its W0, b0 are not this run's initial weights (the run's seed rebuilds them)");
   }
-  if (state.delta.size() != packing::SplitLayout::kShifts + 1) {
+  if (state.delta.size() != layout.shifts() + 1) {
     fail("holds " + std::to_string(state.delta.size()) + " ciphertexts, expected " +
-         std::to_string(packing::SplitLayout::kShifts + 1));
+         std::to_string(layout.shifts() + 1));
   }
   // Levels and scales exactly as the server's layer keeps them (a crafted scale would decode to
   // anything).
@@ -89,8 +89,8 @@ double verify_server_layer(const HeClientCrypto& crypto, const SealedLayerState&
     fail(e.what());
   }
   double worst = 0.0;
-  for (std::size_t t = 0; t <= packing::SplitLayout::kShifts; ++t) {
-    const bool bias = t == packing::SplitLayout::kShifts;
+  for (std::size_t t = 0; t <= layout.shifts(); ++t) {
+    const bool bias = t == layout.shifts();
     const Slots want =
         bias ? expected_bias(layout, expected.bias) : expected_diagonal(layout, expected.weight, t);
     const double d = deviation(crypto.decrypt(state.delta[t]), want);

@@ -237,7 +237,7 @@ TEST_F(EncryptedSplitLayerTest, TwoThreadsGiveBitIdenticalResults) {
     }
     EXPECT_EQ(d1.components, d2.components);
   }
-  for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
+  for (std::size_t t = 0; t < c.layout.shifts(); ++t) {
     EXPECT_EQ(layer.delta_diagonals()[t].components, threaded.delta_diagonals()[t].components);
   }
   EXPECT_EQ(layer.delta_bias().components, threaded.delta_bias().components);

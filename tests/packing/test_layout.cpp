@@ -5,6 +5,8 @@
 #include <complex>
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "packing/client_codec.hpp"
@@ -13,44 +15,107 @@
 namespace hesplit::packing {
 namespace {
 
-TEST(SplitLayout, EveryRowReadsEveryFeatureOnceInsideItsBlock) {
-  for (const std::size_t d : {16u, 64u, 256u}) {
-    const SplitLayout layout(4096, d, 5);
-    std::vector<std::vector<int>> seen(5, std::vector<int>(d, 0));
+// Every weight of W (row, feature < d) is read exactly once over the windows and shifts, every
+// read stays inside its block, padding features are the only other reads, and window i is the
+// RaS window starting at window_start(i).
+void expect_layout_invariants(std::size_t slots, std::size_t d, std::size_t c) {
+  SCOPED_TRACE("slots " + std::to_string(slots) + ", d " + std::to_string(d) + ", c " +
+               std::to_string(c));
+  const SplitLayout layout(slots, d, c);
+  ASSERT_GE(layout.shifts() + 1, c);
+  ASSERT_GE(layout.width(), d);
+  ASSERT_LE(layout.block_size() * layout.blocks(), slots);
+  std::vector<std::vector<int>> seen(c, std::vector<int>(layout.width(), 0));
+  for (std::size_t p = 0; p < layout.block_size(); ++p) {
+    const int row = layout.row_at(p);
+    if (row < 0) continue;
+    ASSERT_LT(static_cast<std::size_t>(row), c);
+    for (std::size_t t = 0; t < layout.shifts(); ++t) {
+      ASSERT_LT(p + t, layout.block_size()) << "read leaves the block at p=" << p;
+      ++seen[static_cast<std::size_t>(row)][layout.feature_at(p, t)];
+    }
+  }
+  for (std::size_t i = 0; i < c; ++i) {
+    for (std::size_t j = 0; j < layout.width(); ++j) {
+      ASSERT_EQ(seen[i][j], 1) << "row " << i << " feature " << j;
+    }
+    for (std::size_t u = 0; u < layout.window_length(); ++u) {
+      ASSERT_EQ(layout.row_at(layout.window_start(i) + layout.shifts() * u), static_cast<int>(i));
+    }
+  }
+  // The codec's reading of the layer is the inverse of its packing: every weight once.
+  std::vector<double> w(c * d);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<double>(i) + 1.0;
+  std::vector<SlotVector> diagonals(layout.shifts(), SlotVector(slots));
+  for (std::size_t t = 0; t < layout.shifts(); ++t) {
     for (std::size_t p = 0; p < layout.block_size(); ++p) {
       const int row = layout.row_at(p);
-      if (row < 0) continue;
-      for (std::size_t t = 0; t < SplitLayout::kShifts; ++t) {
-        ASSERT_LT(p + t, layout.block_size()) << "read leaves the block at p=" << p;
-        ++seen[static_cast<std::size_t>(row)][layout.feature_at(p, t)];
-      }
+      const std::size_t f = layout.feature_at(p, t);
+      if (row >= 0 && f < d) diagonals[t][p] = w[static_cast<std::size_t>(row) * d + f];
     }
-    for (std::size_t i = 0; i < 5; ++i) {
-      for (std::size_t j = 0; j < d; ++j)
-        EXPECT_EQ(seen[i][j], 1) << "row " << i << " feature " << j;
-    }
-    // Window i is exactly the RaS window starting at window_start(i).
-    for (std::size_t i = 0; i < 5; ++i) {
-      for (std::size_t u = 0; u < layout.window_length(); ++u) {
-        EXPECT_EQ(layout.row_at(layout.window_start(i) + SplitLayout::kRasStride * u),
-                  static_cast<int>(i));
-      }
-    }
+  }
+  EXPECT_EQ(SplitClientCodec(layout).unpack_layer(diagonals), w);
+}
+
+TEST(SplitLayout, EveryWeightIsReadOnceForTheTargetShapes) {
+  for (const auto& [d, c] : std::vector<std::pair<std::size_t, std::size_t>>{
+           {64, 2}, {256, 5}, {200, 15}, {512, 17}, {2048, 5}, {16, 5}, {2, 2}, {4096 / 2, 64}}) {
+    expect_layout_invariants(4096, d, c);
   }
 }
 
-TEST(SplitLayout, FewerClassesLeaveRowsFree) {
-  const SplitLayout layout(4096, 256, 2);
-  std::set<int> rows;
-  for (std::size_t p = 0; p < layout.block_size(); ++p) rows.insert(layout.row_at(p));
-  EXPECT_EQ(rows, (std::set<int>{-1, 0, 1}));
+TEST(SplitLayout, EveryWeightIsReadOnceForRandomShapes) {
+  // A fixed-seed sweep (test data, not cryptographic randomness): d in [2, 2048], c in [2, 64].
+  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+  const auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (int i = 0; i < 60; ++i) {
+    const std::size_t d = 2 + next() % 2047;
+    const std::size_t c = 2 + next() % 63;
+    expect_layout_invariants(4096, d, c);
+  }
 }
 
-TEST(SplitLayout, RejectsBadShapes) {
-  EXPECT_THROW(SplitLayout(4096, 100, 5), std::invalid_argument);
-  EXPECT_THROW(SplitLayout(4096, 256, 6), std::invalid_argument);
+TEST(SplitLayout, ThePapersShapeKeepsItsLayout) {
+  const SplitLayout layout(4096, 256, 5);
+  EXPECT_EQ(layout.shifts(), 4u);
+  EXPECT_EQ(layout.width(), 256u);
+  EXPECT_EQ(layout.samples_per_ciphertext(), 16u);
+  const SplitKeySwitches ks = layout.key_switches();
+  EXPECT_EQ(ks.forward, 10u);
+  EXPECT_EQ(ks.backward, 7u);
+  EXPECT_EQ(ks.update, 24u);
+}
+
+TEST(SplitLayout, ClassesBetweenPowersOfTwoLeaveRowsFree) {
+  const auto rows_of = [](const SplitLayout& layout) {
+    std::set<int> rows;
+    for (std::size_t p = 0; p < layout.block_size(); ++p) rows.insert(layout.row_at(p));
+    return rows;
+  };
+  // Two classes: one shift, both windows full (stride 1).
+  EXPECT_EQ(rows_of(SplitLayout(4096, 256, 2)), (std::set<int>{0, 1}));
+  // Three: two shifts; the second half's odd positions belong to no row.
+  EXPECT_EQ(rows_of(SplitLayout(4096, 256, 3)), (std::set<int>{-1, 0, 1, 2}));
+}
+
+TEST(SplitLayout, RefusesShapesTheRingCannotHoldNamingTheLimit) {
+  EXPECT_THROW(SplitLayout(4096, 0, 5), std::invalid_argument);
   EXPECT_THROW(SplitLayout(4096, 256, 0), std::invalid_argument);
   EXPECT_THROW(SplitLayout(256, 256, 5), std::invalid_argument);
+  try {
+    SplitLayout(4096, 2049, 5);
+    FAIL() << "2049 features fit 4096 slots";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 2048 features"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(SplitLayout(4096, 2048, 5));
+  EXPECT_NO_THROW(SplitLayout(4096, 100, 5));  // padded to 128
+  EXPECT_NO_THROW(SplitLayout(4096, 256, 64));
 }
 
 TEST(SplitLayout, GaloisStepsCoverShiftsRasAndTrace) {

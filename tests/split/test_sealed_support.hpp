@@ -45,13 +45,22 @@ class QueueTransport final : public split::Transport {
   split::Traffic traffic_;
 };
 
+// The split layer's shape: Linear(features, classes).
+struct LayerShape {
+  std::int64_t features = 256;
+  std::int64_t classes = 5;
+};
+
 // A whole HE session: the server thread starts at construction; finish() ends it.
 class HeSession {
  public:
   HeSession(const std::string& protocol, double eta, std::uint64_t seed,
             std::optional<std::filesystem::path> checkpoint_dir = std::nullopt,
-            split::HeSessionOptions options = {}, std::size_t server_threads = 2)
-      : crypto(std::make_shared<split::HeClientCrypto>("sealed-8192", 256, 5)) {
+            split::HeSessionOptions options = {}, std::size_t server_threads = 2,
+            LayerShape shape = {})
+      : crypto(std::make_shared<split::HeClientCrypto>("sealed-8192",
+                                                       static_cast<std::size_t>(shape.features),
+                                                       static_cast<std::size_t>(shape.classes))) {
     server_options_.checkpoint_dir = std::move(checkpoint_dir);
     server_options_.he_threads = server_threads;
     server_ = std::thread([this] {
@@ -62,8 +71,10 @@ class HeSession {
         to_client_.push(split::Message{split::MessageKind::kGoodbyeAck, 0, 0, {}, {}, {}});
       }
     });
-    head = std::make_unique<split::HeRemoteHead>(client_transport_, params(seed, eta), protocol,
-                                                 options, crypto);
+    split::HeadParams p = params(seed, eta);
+    p.features = shape.features;
+    p.classes = shape.classes;
+    head = std::make_unique<split::HeRemoteHead>(client_transport_, p, protocol, options, crypto);
   }
   ~HeSession() {
     if (server_.joinable()) {
