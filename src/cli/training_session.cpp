@@ -319,8 +319,10 @@ void write_client_outputs(const std::filesystem::path& run_dir, const RunOptions
     for (const std::uint64_t p : context.parameters().special_primes) {
       info.moduli_bits.push_back(std::bit_width(p));
     }
-    info.scale = split::kActivationScale;
-    // Secure by the HomomorphicEncryption.org table (the context refuses anything else).
+    // The preset's own encoding scale (the artifact's paper-* presets encode at 2^21).
+    info.scale = split::he_scales(context).activations;
+    // Every context passed the HomomorphicEncryption.org 128-bit table when it was created (it
+    // refuses anything else), whatever the preset.
     info.security_bits = 128;
     summary.ckks = info;
     if (options.mode == split::kSealedProtocol) summary.server_layer = options.he.server_layer;

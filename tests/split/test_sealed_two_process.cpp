@@ -123,3 +123,30 @@ TEST(SealedTwoProcess, LossFallsServerHoldsOnlyCiphertextsReleaseAndEvaluateAgre
 
 }  // namespace
 }  // namespace hesplit::test
+
+namespace hesplit::test {
+namespace {
+
+// summary.json used to state scale 2^40 whatever the preset; the artifact's presets encode at 2^21.
+TEST(RunSummary, StatesThePresetsOwnScale) {
+  const fs::path dir = scratch_dir("summary_scale_" + std::to_string(::getpid()));
+  const fs::path fixture = dir / "fixture.h5";
+  ecg::write_beat_dataset(fixture, synthetic_dataset(32, 16));
+  for (const auto& [preset, scale] : std::vector<std::pair<std::string, double>>{
+           {"paper-8192", 2097152.0}, {"sealed-8192", 1099511627776.0}}) {
+    const fs::path run = dir / preset;
+    // clang-format off
+    Child train({"train", "--mode", "paper", "--ckks", preset, "--data", fixture.string(),
+                 "--epochs", "1", "--batch", "16", "--out", run.string()}, dir / preset);
+    // clang-format on
+    ASSERT_EQ(train.wait(), 0) << train.err();
+    const report::RunSummary summary = report::read_summary_json(run);
+    ASSERT_TRUE(summary.ckks.has_value());
+    EXPECT_EQ(summary.ckks->scale, scale) << preset;
+    EXPECT_EQ(summary.ckks->security_bits, 128);
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace hesplit::test
