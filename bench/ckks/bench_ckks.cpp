@@ -372,6 +372,58 @@ void BM_SplitLayerBatch(benchmark::State& state) {
   report(state, count);
 }
 
+// Any shape (issue 19): the whole server side of one batch of samples_per_ciphertext() samples
+// (one ciphertext each way) for Linear(d, c), one thread, with the layout's own keys.
+struct ShapeFixture {
+  packing::SplitLayout layout;
+  Scheme scheme;
+  packing::SplitClientCodec codec{layout};
+  packing::EncryptedSplitLayer layer;
+  ckks::Ciphertext enc_a, enc_g;
+
+  ShapeFixture(std::size_t d, std::size_t c)
+      : layout(4096, d, c),
+        scheme("sealed-8192", layout.galois_steps()),
+        layer(scheme.context, layout, SplitFixture::values(c * d, 0.1),
+              SplitFixture::values(c, 0.1), {kScaleA, kScaleG}) {
+    const std::size_t top = scheme.context->max_level();
+    const std::size_t n = layout.samples_per_ciphertext();
+    enc_a = scheme.sk_encryptor.encrypt_symmetric(scheme.encoder.encode(
+        codec.pack_activations(SplitFixture::values(n * d, 1.0), n), kScaleA, top));
+    enc_g = scheme.sk_encryptor.encrypt_symmetric(scheme.encoder.encode(
+        codec.pack_gradients(SplitFixture::values(n * c, 0.3), n, 0.01), kScaleG, top));
+  }
+  packing::SplitEvalKeys keys() const { return {scheme.relin, scheme.galois}; }
+};
+
+void BM_SplitLayerShape(benchmark::State& state) {
+  static std::map<std::pair<std::int64_t, std::int64_t>, std::unique_ptr<ShapeFixture>> cache;
+  auto& slot = cache[{state.range(0), state.range(1)}];
+  if (!slot) {
+    slot = std::make_unique<ShapeFixture>(static_cast<std::size_t>(state.range(0)),
+                                          static_cast<std::size_t>(state.range(1)));
+  }
+  ShapeFixture& f = *slot;
+  packing::KeySwitchCount count;
+  for (auto _ : state) {
+    const packing::ShiftedActivations shifted = f.layer.shift(f.enc_a, f.keys(), count);
+    benchmark::DoNotOptimize(f.layer.forward(shifted, f.keys(), count));
+    benchmark::DoNotOptimize(f.layer.backward_and_update(shifted, f.enc_g, f.keys(), count));
+  }
+  state.counters["samples"] = static_cast<double>(f.layout.samples_per_ciphertext());
+  state.counters["galois_keys"] = static_cast<double>(f.layout.galois_steps().size() + 1);
+  report(state, count);
+}
+BENCHMARK(BM_SplitLayerShape)
+    ->ArgNames({"d", "c"})
+    ->Args({64, 2})
+    ->Args({256, 5})
+    ->Args({200, 15})
+    ->Args({512, 17})
+    ->Args({2048, 5})
+    ->Args({256, 64})
+    ->Unit(benchmark::kMillisecond);
+
 void split_args(benchmark::internal::Benchmark* b) {
   b->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 }

@@ -272,6 +272,16 @@ TEST_P(SealedAnyShape, EqualsPlainBatchByBatchOver50Batches) {
               static_cast<long long>(kRows), static_cast<unsigned long long>(ciphertexts));
 }
 
+// The largest class count the servers accept: 64 shifts, the forward's products in two chunks.
+TEST(SealedAnyShapeLimits, SixtyFourClassesMatchPlaintext) {
+  HeSession session(split::kSealedProtocol, kEta, kSeed, std::nullopt, {}, 2, {256, 64});
+  const ShapeErrors e = run_shape(session, 256, 64, 4, 8);
+  EXPECT_LT(e.logits, 1e-3);
+  EXPECT_LT(e.input_grads, 1e-3);
+  EXPECT_LT(e.loss, 1e-4);
+  session.finish();
+}
+
 // The other HE modes take any shape too (fewer batches: the same layer code).
 TEST(PaperAndFrozenAnyShape, MatchPlaintext) {
   for (const auto& [d, c] :
