@@ -80,7 +80,8 @@ void expect_clean_refusal(const Outcome& o, const std::string& words) {
 
 // batch * 4 wraps to 2^64 - 2^20: with a first dimension of 2^20 + 4 (and no columns, so the file
 // needs no values) begin + rows wraps to 4 and passed the old bound, which then copied 2^20 labels
-// from 8 MiB before the dataset (SIGSEGV).
+// from 8 MiB before the dataset: an out-of-bounds read (the report saw SIGSEGV; here the old code
+// went on with the garbage and failed later with an unrelated message).
 TEST(HostileView, BatchIdWhoseSampleIndexWrapsIsRefused) {
   const std::uint64_t batch = (std::uint64_t{1} << 62) - (std::uint64_t{1} << 18);
   const Outcome o = attack_view("wrap-zero-width", {logit_grads(batch, (1 << 20) + 4, 0)});
@@ -88,7 +89,7 @@ TEST(HostileView, BatchIdWhoseSampleIndexWrapsIsRefused) {
 }
 
 // The same wrap with an honest shape: begin = 2^64 - 4 passed the old bound and read the four
-// labels before the dataset.
+// "labels" before the dataset (the old code then indexed a vector with one of them).
 TEST(HostileView, BatchIdJustBelowTheWrapIsRefused) {
   const std::uint64_t batch = std::numeric_limits<std::uint64_t>::max() / kBatchSize;
   const Outcome o = attack_view("wrap-honest-shape", {logit_grads(batch, kBatchSize, kClasses)});
