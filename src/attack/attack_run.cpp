@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "attack/attack_results.hpp"
+#include "attack/batch_samples.hpp"
 #include "attack/client_replay.hpp"
 #include "attack/decryption_oracle.hpp"
 #include "attack/refresh_recovery.hpp"
@@ -50,19 +51,6 @@ std::filesystem::path dataset_path(const AttackOptions& options) {
     throw std::runtime_error(summary.string() + ": no \"dataset\" string");
   }
   return s["dataset"].get<std::string>();
-}
-
-// The training samples a batch covers, checked against the dataset.
-std::size_t first_sample(const ViewBatch& b, std::size_t batch_size, std::size_t rows,
-                         const ecg::BeatSet& train) {
-  const std::size_t begin = std::size_t(b.batch) * batch_size;
-  if (batch_size == 0 || begin + rows > train.size()) {
-    throw std::runtime_error(fmt::format(
-        "the view's epoch {} batch {} ({} rows) lies outside the dataset's {} training beats: "
-        "wrong --data?",
-        b.epoch, b.batch, rows, train.size()));
-  }
-  return begin;
 }
 
 json not_available(const std::string& mode, const std::string& why) {
@@ -150,14 +138,14 @@ Gathered gather(const SessionView& view, const ecg::BeatSet& train) {
   for (const ViewBatch& b : view.batches) {
     if (b.logit_grads) {
       const std::size_t rows = std::size_t(b.logit_grads->dim(0));
-      const std::size_t begin = first_sample(b, view.batch_size, rows, train);
+      const std::size_t begin = first_sample(view.file, b, view.batch_size, rows, train.size());
       g.grads.insert(g.grads.end(), b.logit_grads->data.begin(), b.logit_grads->data.end());
       g.grad_labels.insert(g.grad_labels.end(), train.y.begin() + std::ptrdiff_t(begin),
                            train.y.begin() + std::ptrdiff_t(begin + rows));
     }
     if (b.activations) {
       const std::size_t rows = std::size_t(b.activations->dim(0));
-      const std::size_t begin = first_sample(b, view.batch_size, rows, train);
+      const std::size_t begin = first_sample(view.file, b, view.batch_size, rows, train.size());
       g.activations.insert(g.activations.end(), b.activations->data.begin(),
                            b.activations->data.end());
       g.beats.insert(g.beats.end(), train.x.begin() + std::ptrdiff_t(begin * ecg::kBeatLength),

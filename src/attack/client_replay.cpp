@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "attack/batch_samples.hpp"
 #include "nn/client_front.hpp"
 
 namespace hesplit::attack {
@@ -22,8 +23,7 @@ std::vector<nn::FloatTensor> replay_client_activations(const SessionView& view,
           b.epoch, b.batch));
     }
     const std::size_t rows = std::size_t(b.logit_grads->dim(0));
-    const std::size_t begin = std::size_t(b.batch) * view.batch_size;
-    if (begin + rows > train.size()) throw std::runtime_error("replay: batch outside the dataset");
+    const std::size_t begin = first_sample(view.file, b, view.batch_size, rows, train.size());
     out.push_back(front.forward(
         std::span<const float>(train.x).subspan(begin * ecg::kBeatLength, rows * ecg::kBeatLength),
         rows));

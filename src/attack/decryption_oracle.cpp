@@ -40,9 +40,15 @@ DecryptionOracle decryption_oracle(const std::vector<OracleBatch>& batches) {
     const std::size_t d = recovered.front().size();
     double err = 0, norm = 0;
     for (std::size_t t = 0; t < recovered.size() && t < b.samples.data.size(); ++t) {
-      const auto k = std::size_t(b.samples.data[t]);
-      if ((k + 1) * d > b.true_activations.data.size())
-        throw std::invalid_argument("oracle: sample index");
+      // The indices come from the view file: a float that is no row of this batch (negative,
+      // fractional, NaN, huge) is refused before it is converted or multiplied.
+      const float index = b.samples.data[t];
+      const std::size_t rows = d == 0 ? 0 : b.true_activations.data.size() / d;
+      if (!(index >= 0.0f) || index != std::floor(index) || index >= float(rows)) {
+        throw std::invalid_argument("oracle: sample index " + std::to_string(index) +
+                                    " is not a row of the batch's " + std::to_string(rows));
+      }
+      const auto k = std::size_t(index);
       for (std::size_t j = 0; j < d; ++j) {
         const double truth = b.true_activations.data[k * d + j];
         err += (recovered[t][j] - truth) * (recovered[t][j] - truth);

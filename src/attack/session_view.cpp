@@ -1,5 +1,8 @@
 #include "attack/session_view.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -47,6 +50,7 @@ class ViewBuilder {
     if (record.origin == split::ViewOrigin::kSent) {
       if (m.kind == split::MessageKind::kInputGrads && m.tensors.size() == 1 && !m.blobs.empty() &&
           last_grads_) {
+        check_batch_tensor(m, m.tensors.front(), "input gradients", std::nullopt);
         view_.batches[*last_grads_].input_grads = m.tensors.front();
       }
       return;
@@ -77,6 +81,26 @@ class ViewBuilder {
     view_.batch_size = size_field(m.fields, "batch_size", view_.file);
     view_.classes = size_field(m.fields, "classes", view_.file);
   }
+  [[noreturn]] void refuse(const split::Message& m, const std::string& what) const {
+    throw split::ServerViewError(fmt::format("server view {}: epoch {} batch {}: {}",
+                                             view_.file.string(), m.epoch, m.batch, what));
+  }
+  // A tensor kept as a batch must be one of this session: 1 to batch_size rows (the attacks index
+  // the dataset with them) and, for G, one column per class.
+  void check_batch_tensor(const split::Message& m, const nn::FloatTensor& t, const char* what,
+                          std::optional<std::size_t> columns) const {
+    if (view_.batch_size == 0) refuse(m, "a batch before the session's Hello gave a batch size");
+    const bool rows_ok = t.shape.size() >= 2 && t.shape[0] >= 1 &&
+                         static_cast<std::uint64_t>(t.shape[0]) <= view_.batch_size;
+    const bool columns_ok =
+        !columns || (t.shape.size() == 2 && static_cast<std::uint64_t>(t.shape[1]) == *columns);
+    if (rows_ok && columns_ok) return;
+    const std::string expected =
+        columns ? fmt::format("1 to {} rows of {} classes", view_.batch_size, *columns)
+                : fmt::format("1 to {} rows of features", view_.batch_size);
+    refuse(m,
+           fmt::format("{} of shape [{}]: expected {}", what, fmt::join(t.shape, ", "), expected));
+  }
   ViewBatch& batch_of(const split::Message& m) {
     if (view_.batches.empty() || view_.batches.back().epoch != m.epoch ||
         view_.batches.back().batch != m.batch) {
@@ -95,6 +119,7 @@ class ViewBuilder {
     if (m.tensors.size() != 1 || !m.blobs.empty()) return;
     const bool keep = wanted_ == 0 ? m.epoch >= kept_epoch_ : m.epoch == wanted_;
     if (!keep) return;
+    check_batch_tensor(m, m.tensors.front(), "activations", std::nullopt);
     if (m.epoch != kept_epoch_) {
       for (ViewBatch& old : view_.batches) old.activations.reset();
       kept_epoch_ = m.epoch;
@@ -103,7 +128,10 @@ class ViewBuilder {
   }
   void on_grads(const split::Message& m) {
     ViewBatch& b = batch_of(m);
-    if (m.tensors.size() == 1) b.logit_grads = m.tensors.front();
+    if (m.tensors.size() == 1) {
+      check_batch_tensor(m, m.tensors.front(), "logit gradients", view_.classes);
+      b.logit_grads = m.tensors.front();
+    }
     last_grads_ = static_cast<std::size_t>(&b - view_.batches.data());
   }
 

@@ -4,7 +4,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "report/atomic_file.hpp"
 #include "split/he_protocol.hpp"
 #include "split/own_delta.hpp"
 #include "split/plain_client.hpp"
@@ -208,11 +207,8 @@ void ClientCheckpoints::on_progress(const split::TrainingProgress& progress) {
   store_.save(
       {static_cast<std::uint32_t>(progress.epoch), progress.next_batch, progress.global_batches},
       fields, [this](const std::filesystem::path& folder) {
-        report::write_file_atomic_with(folder / kFrontFile,
-                                       [this](const std::filesystem::path& t) { front_.save(t); });
-        report::write_file_atomic_with(
-            folder / kOptimizerFile,
-            [this](const std::filesystem::path& t) { front_.save_optimizer(t); });
+        front_.save(folder / kFrontFile);  // both atomic and owner-only themselves
+        front_.save_optimizer(folder / kOptimizerFile);
         if (he_ != nullptr && he_->pending_refresh()) {
           const std::vector<float>& w = he_->pending_refresh()->data;
           split::save_vector_file(folder / kRefreshFile, std::vector<double>(w.begin(), w.end()));

@@ -5,6 +5,7 @@
 #include "attack/attack_run.hpp"
 #include "cli/commands.hpp"
 #include "nn/torch_threads.hpp"
+#include "report/terminal_text.hpp"
 
 namespace hesplit::cli {
 
@@ -19,7 +20,9 @@ void print_summary(const nlohmann::json& j) {
   const auto show = [](const nlohmann::json& v) {
     return v.is_null() ? std::string("n/a") : v.dump();
   };
-  std::cout << "protocol " << j["view"]["protocol"].get<std::string>() << '\n';
+  // The protocol and class names come from the view and the dataset files: printed escaped.
+  std::cout << "protocol " << report::terminal_safe(j["view"]["protocol"].get<std::string>())
+            << '\n';
   const auto& l = j["label_leakage"];
   std::cout << "label leakage: accuracy " << show(l["accuracy"]) << ", auc " << show(l["auc"])
             << '\n';
@@ -29,8 +32,8 @@ void print_summary(const nlohmann::json& j) {
   }
   for (const auto& [name, value] : j["inversion"].items()) {
     if (value.is_object() && value.contains("pearson")) {
-      std::cout << "inversion " << name << ": mse " << value["mse"].dump() << ", pearson "
-                << value["pearson"].dump() << '\n';
+      std::cout << "inversion " << report::terminal_safe(name) << ": mse " << value["mse"].dump()
+                << ", pearson " << value["pearson"].dump() << '\n';
     }
   }
 }

@@ -8,6 +8,7 @@
 #include "cli/training_session.hpp"
 #include "nn/server_head.hpp"
 #include "report/run_summary.hpp"
+#include "report/terminal_text.hpp"
 #include "split/he_server.hpp"
 #include "split/local_head.hpp"
 #include "split/sealed_local_head.hpp"
@@ -76,13 +77,14 @@ void run_evaluate(const EvaluateCommand& cmd) {
       split::evaluate(front, *head, data.dataset.test, data.classes, 1024);
 
   std::cout << fmt::format("run {} ({} mode), {} test beats of {}\n", cmd.run.string(),
-                           summary.mode, confusion.total(), data.source);
+                           report::terminal_safe(summary.mode), confusion.total(),
+                           report::terminal_safe(data.source));
   std::cout << fmt::format("test accuracy {:.2f}% (summary.json: {:.2f}%)\n",
                            100.0 * confusion.accuracy(), 100.0 * summary.test_accuracy);
   std::cout << "confusion matrix (rows: true class, columns: predicted)\n      ";
   const auto& names = data.dataset.class_names;
   const auto name = [&names](std::size_t i) {
-    return i < names.size() ? names[i] : std::to_string(i);
+    return i < names.size() ? report::terminal_safe(names[i]) : std::to_string(i);
   };
   for (std::size_t c = 0; c < data.classes; ++c) std::cout << fmt::format("{:>8}", name(c));
   std::cout << '\n';

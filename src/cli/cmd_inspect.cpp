@@ -1,5 +1,7 @@
 // `hesplit inspect DIR/NNN [--json]`: what a WFDB record holds, signal by signal, and whether its
-// samples match the header's checksums. The first thing to run on a new record.
+// samples match the header's checksums. The first thing to run on a new record, hence on records
+// nobody has looked at yet: every string taken from the files is printed escaped (text:
+// report::terminal_safe; JSON: \u escapes, all ASCII), never as raw terminal control bytes.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 
 #include "cli/commands.hpp"
 #include "ecg/wfdb_record.hpp"
+#include "report/terminal_text.hpp"
 
 namespace hesplit::cli {
 namespace {
@@ -28,6 +31,8 @@ struct ChannelFacts {
   std::int32_t max = 0;
   bool checksum_ok = true;
 };
+
+std::string safe(std::string_view text) { return report::terminal_safe(text); }
 
 ChannelFacts channel_facts(const ecg::WfdbRecord& rec, std::size_t s) {
   ChannelFacts f;
@@ -76,7 +81,9 @@ void print_json(const ecg::WfdbRecord& rec) {
   } else {
     out["annotations"] = nullptr;
   }
-  std::cout << out.dump(2) << '\n';
+  // ensure_ascii: control characters, DEL and everything beyond ASCII become \u escapes;
+  // replace: bytes that are not UTF-8 become U+FFFD instead of aborting the dump.
+  std::cout << out.dump(2, ' ', true, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 
 std::string duration_text(std::uint64_t samples, double fs) {
@@ -88,17 +95,17 @@ std::string duration_text(std::uint64_t samples, double fs) {
 void print_text(const ecg::WfdbRecord& rec, const std::string& annotator) {
   const auto& h = rec.header;
   std::cout << fmt::format("record {} ({}): {} signals, {} Hz, {} samples per signal ({})\n",
-                           h.name, (rec.folder / (rec.name + ".hea")).string(), h.signals.size(),
-                           h.sampling_frequency, rec.signals.samples_per_signal,
+                           safe(h.name), safe((rec.folder / (rec.name + ".hea")).string()),
+                           h.signals.size(), h.sampling_frequency, rec.signals.samples_per_signal,
                            duration_text(rec.signals.samples_per_signal, h.sampling_frequency));
   for (std::size_t s = 0; s < h.signals.size(); ++s) {
     const auto& spec = h.signals[s];
     const ChannelFacts f = channel_facts(rec, s);
-    std::cout << fmt::format("signal {}: {}\n", s, spec.description);
+    std::cout << fmt::format("signal {}: {}\n", s, safe(spec.description));
     std::cout << fmt::format(
         "  file {}, format {}, gain {} adu/{}{}, baseline {}, ADC zero {}, {} bits\n",
-        spec.file_name, spec.format, spec.gain, spec.units, spec.gain_given ? "" : " (default)",
-        spec.baseline, spec.adc_zero, spec.adc_resolution);
+        safe(spec.file_name), spec.format, spec.gain, safe(spec.units),
+        spec.gain_given ? "" : " (default)", spec.baseline, spec.adc_zero, spec.adc_resolution);
     const std::string checksum =
         spec.checksum ? fmt::format("{} ({})", *spec.checksum,
                                     f.checksum_ok ? "samples match"
@@ -107,20 +114,20 @@ void print_text(const ecg::WfdbRecord& rec, const std::string& annotator) {
                       : std::string("none in the header");
     std::cout << fmt::format("  checksum {}\n", checksum);
     std::cout << fmt::format("  range {} .. {} adu = {:.4f} .. {:.4f} {}\n", f.min, f.max,
-                             spec.to_physical(f.min), spec.to_physical(f.max), spec.units);
+                             spec.to_physical(f.min), spec.to_physical(f.max), safe(spec.units));
   }
   if (!rec.annotations) {
-    std::cout << fmt::format("annotations: no {}.{} file\n", rec.name, annotator);
+    std::cout << fmt::format("annotations: no {}.{} file\n", safe(rec.name), safe(annotator));
     return;
   }
   const auto counts = counts_by_symbol(*rec.annotations);
   std::vector<std::pair<std::string, std::size_t>> sorted(counts.begin(), counts.end());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::cout << fmt::format("annotations ({}.{}): {}\n", rec.name, annotator,
+  std::cout << fmt::format("annotations ({}.{}): {}\n", safe(rec.name), safe(annotator),
                            rec.annotations->annotations.size());
   for (const auto& [symbol, count] : sorted) {
-    std::cout << fmt::format("  {:<6} {:>7}\n", fmt::format("'{}'", symbol), count);
+    std::cout << fmt::format("  {:<6} {:>7}\n", fmt::format("'{}'", safe(symbol)), count);
   }
 }
 

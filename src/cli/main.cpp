@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "report/terminal_text.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {
-    std::cerr << "hesplit: error: " << e.what() << '\n';
+    // Messages quote values read from files (header fields, names): escaped, never raw bytes.
+    std::cerr << "hesplit: error: " << hesplit::report::terminal_safe(e.what()) << '\n';
     return 1;
   }
   return 0;

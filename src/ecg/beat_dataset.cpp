@@ -13,6 +13,7 @@
 #include "ecg/beat_dataset_bytes.hpp"
 #include "ecg/isolated_call.hpp"
 #include "hdf5_handle.hpp"
+#include "report/atomic_file.hpp"
 
 namespace hesplit::ecg {
 namespace {
@@ -363,30 +364,33 @@ ExtractionSettings read_settings(const Reader& in) {
 
 void write_beat_dataset(const std::filesystem::path& file, const BeatDataset& dataset) {
   const detail::Hdf5QuietErrors quiet;
-  std::filesystem::path temporary = file;
-  temporary += ".tmp";
-  try {
-    const Hdf5Handle out(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                         H5Fclose);
-    if (!out.valid()) {
-      fail(file, "cannot create " + temporary.string() + " (folder missing or not writable?)");
-    }
-    const Writer writer(file, out.get());
-    writer.side(dataset.train, "train");
-    writer.side(dataset.test, "test");
-    writer.string_attribute("split", dataset.split);
-    writer.attribute("seed", H5T_NATIVE_UINT64, {}, &dataset.seed);
-    writer.strings_attribute("classes", dataset.class_names);
-    writer.settings(dataset.extraction);
-    if (H5Fflush(out.get(), H5F_SCOPE_LOCAL) < 0) fail(file, "cannot flush to disk");
-  } catch (...) {
-    std::error_code ignored;  // the half-written file is useless; the first error matters
-    std::filesystem::remove(temporary, ignored);
-    throw;
+  // A missing folder is the user's mistake (a typo in --out), not something to create silently.
+  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+  if (std::error_code error; !std::filesystem::is_directory(folder, error)) {
+    fail(file, "cannot create: no folder " + folder.string());
   }
-  std::error_code error;
-  std::filesystem::rename(temporary, file, error);
-  if (error) fail(file, "cannot rename " + temporary.string() + ": " + error.message());
+  // HDF5 opens files by name: write_file_atomic_with hands it a temporary file it has just
+  // created exclusively under an unpredictable name (a symlink planted at "FILE.tmp", the old
+  // fixed name, is never followed), then fsyncs and renames it over FILE.
+  try {
+    report::write_file_atomic_with(file, [&](const std::filesystem::path& temporary) {
+      const Hdf5Handle out(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                           H5Fclose);
+      if (!out.valid()) fail(file, "cannot create " + temporary.string() + " (not writable?)");
+      const Writer writer(file, out.get());
+      writer.side(dataset.train, "train");
+      writer.side(dataset.test, "test");
+      writer.string_attribute("split", dataset.split);
+      writer.attribute("seed", H5T_NATIVE_UINT64, {}, &dataset.seed);
+      writer.strings_attribute("classes", dataset.class_names);
+      writer.settings(dataset.extraction);
+      if (H5Fflush(out.get(), H5F_SCOPE_LOCAL) < 0) fail(file, "cannot flush to disk");
+    });
+  } catch (const DatasetError&) {
+    throw;
+  } catch (const std::runtime_error& e) {  // the writer's own steps (create, fsync, rename)
+    throw DatasetError(std::string("beat dataset: ") + e.what());
+  }
 }
 
 namespace detail {

@@ -39,7 +39,7 @@ class DatasetError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Writes the whole dataset (to FILE.tmp, then renamed over FILE). Throws DatasetError.
+// Writes the whole dataset atomically (report::write_file_atomic_with). Throws DatasetError.
 // HDF5 (Debian's serial build) is not thread-safe: call from one thread at a time.
 void write_beat_dataset(const std::filesystem::path& file, const BeatDataset& dataset);
 

@@ -151,11 +151,22 @@ bool parse_gain(std::string_view g, const FieldParser& p, SignalSpec& s) {
   return baseline_given;
 }
 
+// A signal file is named by a plain file name and lives beside the header, as in every PhysioNet
+// database ("100.dat"). A name with a '/' (absolute, "../x", "./100.dat", "sub/x") would let a
+// header read any file the user can read, or one file under several names; neither is needed.
+void check_plain_file_name(const std::string& name, const FieldParser& p) {
+  if (name.find('/') != std::string::npos || name == "." || name == "..") {
+    p.fail("signal file name '" + name +
+           "' is not a plain file name (signal files must lie in the header's folder)");
+  }
+}
+
 SignalSpec parse_signal_line(std::string_view line, const std::vector<Token>& tokens,
                              const FieldParser& p, std::size_t index, const std::string& record) {
   SignalSpec s;
   s.file_name = std::string(tokens[0].text);
   if (s.file_name == "-") p.fail("signals read from standard input are not supported");
+  check_plain_file_name(s.file_name, p);
   if (tokens.size() < 2) p.fail("signal line lacks the format");
   parse_format(tokens[1].text, p, s);
   const bool baseline_given = tokens.size() > 2 && parse_gain(tokens[2].text, p, s);

@@ -17,7 +17,7 @@ inline constexpr double kWfdbDefaultGain = 200.0;
 inline constexpr double kWfdbDefaultFrequency = 250.0;
 
 struct SignalSpec {
-  std::string file_name;           // signal file, relative to the header's folder
+  std::string file_name;           // signal file in the header's folder: a plain name, no '/'
   int format = 0;                  // 212 or 16
   std::uint64_t byte_offset = 0;   // "+N" suffix of the format field: bytes before the samples
   double gain = kWfdbDefaultGain;  // adu per physical unit (a 0 in the file means the default)

@@ -1,16 +1,14 @@
 // Reading WFDB signal files (formats 212 and 16) with exact size checks and checksums.
 #include "wfdb_signals.hpp"
 
-#include <fstream>
 #include <string>
+#include <utility>
 
 #include "wfdb_error.hpp"
+#include "wfdb_signal_file.hpp"
 
 namespace hesplit::ecg {
 namespace {
-
-// A signal file larger than this is refused before anything is allocated (MIT-BIH: 1.95 MB).
-constexpr std::uintmax_t kMaxSignalFileBytes = std::uintmax_t{1} << 32;
 
 // Bytes taken by `samples` consecutive samples (all signals of a file, interleaved).
 std::uint64_t bytes_for(int format, std::uint64_t samples) {
@@ -91,18 +89,40 @@ std::uint64_t samples_in_file(const RecordHeader& header, const SignalSpec& spec
   return n;
 }
 
-std::vector<unsigned char> read_bytes(const std::filesystem::path& path, std::uint64_t offset,
-                                      std::uint64_t count) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_wfdb(path, "cannot open signal file");
-  std::vector<unsigned char> bytes(count);
-  in.seekg(static_cast<std::streamoff>(offset));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(count));
-  const auto got = static_cast<std::uint64_t>(in.gcount());
-  if (got != count) {
-    throw_wfdb_at(path, offset + got, "short read (file changed while reading?)");
+// Signals in one file are consecutive lines naming it (a format group, e.g. two in 100.dat); they
+// are read together, once.
+std::size_t group_size(const RecordHeader& header, std::size_t first) {
+  std::size_t k = 1;
+  while (first + k < header.signals.size() &&
+         header.signals[first + k].file_name == header.signals[first].file_name) {
+    ++k;
   }
-  return bytes;
+  return k;
+}
+
+// Refuses a file that an earlier group of the record already read under another name (a hard
+// link or symlink): each name would be read and decoded again, multiplying the memory a small
+// header can demand.
+void check_not_an_alias(const std::vector<std::pair<detail::FileIdentity, std::size_t>>& seen,
+                        const detail::FileIdentity& identity, const RecordHeader& header,
+                        std::size_t first, const std::filesystem::path& path) {
+  for (const auto& [other, signal] : seen) {
+    if (other != identity) continue;
+    throw_wfdb(path, "signal " + std::to_string(first) + " names the same file as signal " +
+                         std::to_string(signal) + " ('" + header.signals[signal].file_name +
+                         "'): signals of one file must be consecutive lines with one name");
+  }
+}
+
+// Counts the bytes a record reads against kMaxRecordSignalBytes, before they are allocated.
+void charge(std::uint64_t& total, std::uint64_t bytes, const std::filesystem::path& path) {
+  if (bytes > kMaxRecordSignalBytes - total) {
+    throw_wfdb(path, "reading " + count_text(bytes, "bytes") + " from this file would bring the " +
+                         "record's signal data to " + count_text(total + bytes, "bytes") +
+                         ", over the limit of " + count_text(kMaxRecordSignalBytes, "bytes") +
+                         " per record");
+  }
+  total += bytes;
 }
 
 }  // namespace
@@ -120,15 +140,16 @@ RecordSignals read_signals(const RecordHeader& header, const std::filesystem::pa
   out.computed_checksums.assign(nsig, 0);
   out.samples_per_signal = header.samples_per_signal;
   bool have_length = false;
+  std::uint64_t bytes_read = 0;
+  std::vector<std::pair<detail::FileIdentity, std::size_t>> seen;  // file, its first signal
   for (std::size_t first = 0; first < nsig;) {
+    const std::size_t k = group_size(header, first);
     const SignalSpec& spec = header.signals[first];
-    std::size_t k = 1;
-    while (first + k < nsig && header.signals[first + k].file_name == spec.file_name) ++k;
     const std::filesystem::path path = folder / spec.file_name;
-    std::error_code error;
-    const std::uintmax_t size = std::filesystem::file_size(path, error);
-    if (error) throw_wfdb(path, "cannot read signal file: " + error.message());
-    if (size > kMaxSignalFileBytes) throw_wfdb(path, "signal file is larger than 4 GiB");
+    const detail::SignalFile file(path);
+    check_not_an_alias(seen, file.identity(), header, first, path);
+    seen.emplace_back(file.identity(), first);
+    const std::uint64_t size = file.size();
     if (spec.byte_offset > size) {
       throw_wfdb_at(
           path, size,
@@ -143,8 +164,9 @@ RecordSignals read_signals(const RecordHeader& header, const std::filesystem::pa
     }
     have_length = true;
     out.samples_per_signal = n;
-    const std::vector<unsigned char> bytes =
-        read_bytes(path, spec.byte_offset, bytes_for(spec.format, n * k));
+    const std::uint64_t count = bytes_for(spec.format, n * k);
+    charge(bytes_read, count, path);
+    const std::vector<unsigned char> bytes = file.read(spec.byte_offset, count);
     for (std::size_t s = first; s < first + k; ++s) out.samples[s].resize(n);
     decode(spec.format, bytes, n * k, first, k, out.samples);
     first += k;

@@ -5,6 +5,9 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <string_view>
+
+#include "report/atomic_file.hpp"
 
 namespace hesplit::nn::detail {
 
@@ -13,20 +16,18 @@ constexpr std::uintmax_t kMaxCheckpointBytes = 64ULL << 20;  // our halves are a
 }
 
 void save_state_dict(const std::filesystem::path& file,
-                     const std::map<std::string, torch::Tensor>& tensors) {
+                     const std::map<std::string, torch::Tensor>& tensors, FileAccess access) {
   c10::Dict<std::string, at::Tensor> dict;
   for (const auto& [key, value] : tensors) dict.insert(key, value.detach().clone());
   const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  // Write to a temporary name first so that an interrupted save never leaves half a checkpoint.
-  const std::filesystem::path temporary = file.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write checkpoint " + temporary.string());
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw std::runtime_error("cannot write checkpoint " + temporary.string());
+  const std::string_view contents(bytes.data(), bytes.size());
+  // The one atomic writer of the project: a fresh temporary file created exclusively (never a
+  // fixed name that a planted symlink could redirect), fsynced, renamed, directory fsynced.
+  if (access == FileAccess::kOwnerOnly) {
+    report::write_private_file_atomic(file, contents);
+  } else {
+    report::write_file_atomic(file, contents);
   }
-  std::filesystem::rename(temporary, file);
 }
 
 std::map<std::string, torch::Tensor> load_state_dict(const std::filesystem::path& file) {

@@ -9,8 +9,13 @@
 
 namespace hesplit::nn::detail {
 
+// Who may read a written file: the umask's default, or only the owner (the client's own model:
+// the front network is what an inversion adversary would need).
+enum class FileAccess { kShared, kOwnerOnly };
+
+// Replaces `file` atomically (report::write_file_atomic); parent folders are created.
 void save_state_dict(const std::filesystem::path& file,
-                     const std::map<std::string, torch::Tensor>& tensors);
+                     const std::map<std::string, torch::Tensor>& tensors, FileAccess access);
 std::map<std::string, torch::Tensor> load_state_dict(const std::filesystem::path& file);
 
 // The tensor under `key`, checked against the expected shape.

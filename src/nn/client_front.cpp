@@ -94,7 +94,7 @@ FloatTensor ClientFront::infer(std::span<const float> beats, std::size_t count) 
 void ClientFront::save(const std::filesystem::path& file) const {
   std::map<std::string, torch::Tensor> state;
   for (const auto& item : impl_->front->named_parameters()) state.emplace(item.key(), item.value());
-  detail::save_state_dict(file, state);
+  detail::save_state_dict(file, state, detail::FileAccess::kOwnerOnly);
 }
 
 ClientFront ClientFront::load(const std::filesystem::path& file, double learning_rate) {
@@ -134,7 +134,7 @@ void ClientFront::save_optimizer(const std::filesystem::path& file) const {
     state.emplace("adam." + item.key() + ".step",
                   torch::full({1}, static_cast<float>(adam.step()), torch::kFloat32));
   }
-  detail::save_state_dict(file, state);
+  detail::save_state_dict(file, state, detail::FileAccess::kOwnerOnly);
 }
 
 void ClientFront::load_optimizer(const std::filesystem::path& file) {

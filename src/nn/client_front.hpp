@@ -33,7 +33,8 @@ class ClientFront {
   FloatTensor infer(std::span<const float> beats, std::size_t count) const;
 
   // Checkpoint: a PyTorch-compatible pickle of the state dict (torch.load reads it; keys follow
-  // nn.Sequential numbering: "0.weight", "0.bias", "3.weight", "3.bias").
+  // nn.Sequential numbering: "0.weight", "0.bias", "3.weight", "3.bias"). Written atomically and
+  // owner-only (mode 0600), like the optimizer state below.
   void save(const std::filesystem::path& file) const;
   static ClientFront load(const std::filesystem::path& file, double learning_rate);
 

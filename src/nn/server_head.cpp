@@ -103,7 +103,8 @@ ServerHead ServerHead::from_parameters(const FloatTensor& weight, const FloatTen
 }
 
 void ServerHead::save(const std::filesystem::path& file) const {
-  detail::save_state_dict(file, {{"weight", impl_->weight}, {"bias", impl_->bias}});
+  detail::save_state_dict(file, {{"weight", impl_->weight}, {"bias", impl_->bias}},
+                          detail::FileAccess::kShared);
 }
 
 ServerHead ServerHead::load(const std::filesystem::path& file, double learning_rate) {

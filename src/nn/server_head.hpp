@@ -38,7 +38,8 @@ class ServerHead {
   static ServerHead from_parameters(const FloatTensor& weight, const FloatTensor& bias,
                                     double learning_rate);
 
-  // Checkpoint as a PyTorch-compatible pickle of the state dict {"weight", "bias"} (nn.Linear).
+  // Checkpoint as a PyTorch-compatible pickle of the state dict {"weight", "bias"} (nn.Linear),
+  // written atomically (report::write_file_atomic).
   void save(const std::filesystem::path& file) const;
   static ServerHead load(const std::filesystem::path& file, double learning_rate);
 

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -67,12 +69,16 @@ fs::path parent_of(const fs::path& path) {
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
 }
 
-// A new file beside `path`, created exclusively so that concurrent writers never share one.
-// Mode 0666 minus the umask, like any ordinary file the user creates (0600 for secrets).
+// A new file beside `path`, created exclusively (O_EXCL: never an existing file, never through a
+// symlink planted at its name) so that concurrent writers never share one. The name ends in 64
+// random bits: nobody can plant files at the names a writer will try. Mode 0666 minus the umask,
+// like any ordinary file the user creates (0600 for secrets).
 std::pair<fs::path, Fd> create_temp_beside(const fs::path& path, mode_t mode = 0666) {
   const std::string name = path.filename().string();
+  std::random_device entropy;
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    fs::path temp = parent_of(path) / fmt::format(".{}.tmp-{}-{}", name, ::getpid(), attempt);
+    const std::uint64_t nonce = (std::uint64_t{entropy()} << 32) | entropy();
+    fs::path temp = parent_of(path) / fmt::format(".{}.tmp-{}-{:016x}", name, ::getpid(), nonce);
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd >= 0) return {std::move(temp), Fd(fd)};
     if (errno != EEXIST) fail(temp, "create temporary file", errno);

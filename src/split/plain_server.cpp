@@ -4,7 +4,6 @@
 #include <optional>
 
 #include "nn/server_head.hpp"
-#include "report/atomic_file.hpp"
 #include "split/plain_client.hpp"
 #include "split/session_checkpoints.hpp"
 
@@ -123,9 +122,7 @@ class PlainServer {
     checkpoints_.after_batch(message.epoch, message.batch,
                              batches_before_ + report_.training_batches,
                              [this](const std::filesystem::path& folder) {
-                               report::write_file_atomic_with(
-                                   folder / kServerCheckpoint,
-                                   [this](const std::filesystem::path& temp) { head_.save(temp); });
+                               head_.save(folder / kServerCheckpoint);  // atomic itself
                              });
     const BatchId done = *pending_;
     pending_.reset();

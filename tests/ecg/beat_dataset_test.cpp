@@ -390,6 +390,20 @@ TEST(BeatDataset, InconsistentSideIsNotWritten) {
   EXPECT_FALSE(std::filesystem::exists(dir / "d.h5"));
 }
 
+// The writer used to go through the fixed name "FILE.tmp" with truncation: a symlink planted
+// there sent the dataset into whatever file it pointed at (issue 20).
+TEST(BeatDataset, SymlinkAtTheOldTemporaryNameIsNotFollowed) {
+  const auto dir = test::scratch_dir("beat_dataset_planted_symlink");
+  std::ofstream(dir / "victim") << "victim\n";
+  std::filesystem::create_symlink(dir / "victim", dir / "d.h5.tmp");
+  const BeatDataset d = make_dataset(3, 2);
+  write_beat_dataset(dir / "d.h5", d);
+  EXPECT_EQ(test::slurp(dir / "victim"), "victim\n");
+  EXPECT_TRUE(std::filesystem::is_symlink(dir / "d.h5.tmp"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(std::filesystem::symlink_status(dir / "d.h5")));
+  expect_same_side(read_beat_dataset(dir / "d.h5").train, d.train);
+}
+
 TEST(BeatDataset, UnwritableFolderIsReported) {
   const auto dir = test::scratch_dir("beat_dataset_unwritable");
   try {
