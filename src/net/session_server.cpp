@@ -158,8 +158,8 @@ struct SessionServer::Impl {
     if (options.token && !tokens_equal(presented_token(context), *options.token)) {
       // Refused before any message is read: an unauthorised peer reaches no protocol code.
       const std::string reason = "missing or wrong token (--token-file)";
-      outcome.error = std::make_exception_ptr(
-          split::TransportError("refused a session from " + context.peer() + ": " + reason));
+      outcome.error = std::make_exception_ptr(split::TransportError(reason));
+      outcome.refused = true;
       status = grpc::Status(grpc::StatusCode::UNAUTHENTICATED, reason);
     } else {
       try {
@@ -172,6 +172,9 @@ struct SessionServer::Impl {
         outcome.error = std::current_exception();
         status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, e.what());
       }
+      // The server answers an accepted Hello before anything else: a call that failed before the
+      // server sent a message never became a session.
+      outcome.refused = outcome.error && transport.traffic().messages_sent == 0;
     }
     transport.finish(status);
     {
