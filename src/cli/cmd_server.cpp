@@ -32,6 +32,7 @@ struct ServerCommand {
   std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
   std::string adversary;                             // --adversary (privacy evaluation)
   std::int64_t max_rows = split::kDefaultMaxRows;
+  std::size_t max_checkpoint_runs = split::kDefaultMaxCheckpointRuns;
 };
 
 // One line on stderr per refused call (wrong token, refused Hello): the reason, made printable
@@ -59,6 +60,7 @@ void run_server(const ServerCommand& cmd) {
   options.record_dir = cmd.record_view;
   options.adversary = cmd.adversary;
   options.max_rows = cmd.max_rows;
+  options.max_checkpoint_runs = cmd.max_checkpoint_runs;
   options.live_runs = std::make_shared<split::LiveRuns>();
   std::atomic<std::size_t> batches = 0;
   if (cmd.exit_after_batches > 0) {
@@ -156,6 +158,13 @@ void add_server_command(CLI::App& app) {
                    "protocols' parameters it fixes the largest message accepted")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 16));
+  server
+      ->add_option("--max-checkpoint-runs", cmd->max_checkpoint_runs,
+                   "most runs whose batch checkpoints are kept in --out/checkpoints (each bound to "
+                   "the client that began it: key id, or plain's run secret); a new run beyond "
+                   "it is refused")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   server->add_option("--record-server-view", cmd->record_view,
                      "save everything the server received, sent and computed, one file per "
                      "session in DIR (input of `hesplit attack`)");
