@@ -1,12 +1,14 @@
 #include "cli/client_checkpoints.hpp"
 
 #include <charconv>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "split/he_protocol.hpp"
 #include "split/own_delta.hpp"
 #include "split/plain_client.hpp"
+#include "split/run_owner.hpp"
 #include "split/trainer.hpp"
 #include "split/transport.hpp"
 #include "split/vector_file.hpp"
@@ -19,6 +21,9 @@ constexpr const char* kFrontFile = "client_front.pt";
 constexpr const char* kOptimizerFile = "client_optimizer.pt";
 constexpr const char* kRefreshFile = "client_refresh.hsvd";  // paper: the pending W' + M
 constexpr const char* kKeySwitchesField = "key_switches";
+// Plain mode: the run's secret, whose proof binds the server's checkpoints of the run to this
+// client (split/run_owner.hpp). Mode 0600, never sent.
+constexpr const char* kRunSecretFile = "run_secret";
 
 bool he_mode(const std::string& mode) {
   return mode == split::kPaperProtocol || mode == split::kSealedProtocol;
@@ -80,6 +85,30 @@ std::map<std::uint32_t, split::EpochKeySwitches> parse_key_switches(const std::s
   return counts;
 }
 
+// The proof a plain run sends with its Hello: of a fresh secret for a new run (written to
+// RUN_DIR/run_secret), of the saved one for a resumed run.
+std::string plain_run_proof(const std::filesystem::path& run_dir, bool resume) {
+  const std::filesystem::path file = run_dir / kRunSecretFile;
+  if (!resume) {
+    const std::string secret = split::new_run_secret();
+    report::write_private_file_atomic(file, secret + "\n");
+    return split::run_proof(secret);
+  }
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  std::string secret;
+  if (!error && size <= 256) {
+    std::ifstream in(file, std::ios::binary);
+    std::getline(in, secret);
+  }
+  if (secret.size() != 64 || secret.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw std::runtime_error("--resume: " + file.string() +
+                             " is missing or not a run secret (64 hex digits); the server keeps "
+                             "this run's checkpoints only for the client holding it");
+  }
+  return split::run_proof(secret);
+}
+
 }  // namespace
 
 void add_checkpoint_options(CLI::App& command, CheckpointFlags& flags) {
@@ -92,7 +121,8 @@ void add_checkpoint_options(CLI::App& command, CheckpointFlags& flags) {
   command
       .add_flag("--resume", flags.resume,
                 "continue the run in --out from its newest checkpoint shared with the server (HE "
-                "modes: with the secret key kept in RUN_DIR/client_secret.key)")
+                "modes: with the secret key kept in RUN_DIR/client_secret.key; plain: with the "
+                "run secret kept in RUN_DIR/run_secret)")
       ->group("Checkpoints");
 }
 
@@ -111,8 +141,10 @@ ClientCheckpoints::ClientCheckpoints(const std::filesystem::path& run_dir,
     throw CLI::ValidationError("--resume", "needs --out RUN_DIR, the run to continue");
   }
   request_.every = flags.every;
+  const bool plain = run.mode == split::kPlainProtocol;
   if (!flags.resume) {
     request_.run_id = split::new_run_id();
+    if (plain) request_.run_proof = plain_run_proof(run_dir, false);
     return;
   }
   request_.resume = store_.available();
@@ -132,6 +164,7 @@ ClientCheckpoints::ClientCheckpoints(const std::filesystem::path& run_dir,
     }
   }
   request_.run_id = resumed_fields_.at(split::kRunIdField);
+  if (plain) request_.run_proof = plain_run_proof(run_dir, true);
 }
 
 std::shared_ptr<const split::HeClientCrypto> ClientCheckpoints::reload_key(

@@ -5,7 +5,9 @@
 // In the HE modes the identity also names the CKKS preset and the key id, the marker keeps the key
 // switches reported so far, paper's checkpoint holds the pending W' + M and a frozen sealed layer's
 // holds the client's Delta; the secret key itself
-// stays in RUN_DIR/client_secret.key (mode 0600), which a resumed run reloads.
+// stays in RUN_DIR/client_secret.key (mode 0600), which a resumed run reloads. A plain run keeps a
+// secret of its own in RUN_DIR/run_secret (mode 0600): the server binds the run's checkpoints to
+// its proof (split/run_owner.hpp), as it binds an HE run's to its key id.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>

@@ -1,5 +1,6 @@
 // `hesplit server`: the server role as its own process. Serves one session by default (the
-// process exits with the session's outcome), or keeps serving with --sessions 0.
+// process exits with the session's outcome), or keeps serving with --sessions 0. Calls refused
+// before their session starts (wrong token, refused Hello) are logged and not counted.
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "cli/network_options.hpp"
 #include "cli/training_session.hpp"
 #include "net/grpc_logging.hpp"
+#include "net/log_line.hpp"
 #include "net/session_server.hpp"
 #include "nn/client_front.hpp"
 #include "nn/torch_threads.hpp"
@@ -30,7 +32,21 @@ struct ServerCommand {
   std::optional<std::filesystem::path> record_view;  // --record-server-view DIR
   std::string adversary;                             // --adversary (privacy evaluation)
   std::int64_t max_rows = split::kDefaultMaxRows;
+  std::size_t max_checkpoint_runs = split::kDefaultMaxCheckpointRuns;
 };
+
+// One line on stderr per refused call (wrong token, refused Hello): the reason, made printable
+// (it can quote what the client sent), never the token.
+void report_refusal(const net::SessionOutcome& outcome) {
+  std::string reason = "(no reason)";
+  try {
+    if (outcome.error) std::rethrow_exception(outcome.error);
+  } catch (const std::exception& e) {
+    reason = e.what();
+  }
+  std::cerr << "hesplit server: refused a call from " << net::log_line(outcome.peer, 100)
+            << " (not counted as a session): " << net::log_line(reason) << std::endl;
+}
 
 void run_server(const ServerCommand& cmd) {
   nn::set_torch_threads(cmd.threads);
@@ -44,6 +60,7 @@ void run_server(const ServerCommand& cmd) {
   options.record_dir = cmd.record_view;
   options.adversary = cmd.adversary;
   options.max_rows = cmd.max_rows;
+  options.max_checkpoint_runs = cmd.max_checkpoint_runs;
   options.live_runs = std::make_shared<split::LiveRuns>();
   std::atomic<std::size_t> batches = 0;
   if (cmd.exit_after_batches > 0) {
@@ -90,8 +107,13 @@ void run_server(const ServerCommand& cmd) {
   std::cerr << "hesplit server: messages up to " << net_options.max_receive_bytes << " B accepted ("
             << net_options.message_limit_basis
             << "), each session tightened to its own parameters at Hello" << std::endl;
-  for (std::size_t served = 0; cmd.sessions == 0 || served < cmd.sessions; ++served) {
+  for (std::size_t served = 0; cmd.sessions == 0 || served < cmd.sessions;) {
     const net::SessionOutcome outcome = server.wait_for_session();
+    if (outcome.refused) {
+      report_refusal(outcome);  // not a session: --sessions counts only those that started
+      continue;
+    }
+    ++served;
     if (outcome.error && cmd.sessions == 1) std::rethrow_exception(outcome.error);
     if (outcome.error) {
       try {
@@ -116,7 +138,10 @@ void add_server_command(CLI::App& app) {
                    "where the server layer's checkpoint is written (batch checkpoints: "
                    "--out/checkpoints/RUN_ID; restart with the same --out to resume)")
       ->capture_default_str();
-  server->add_option("--sessions", cmd->sessions, "sessions to serve before exiting (0: forever)")
+  server
+      ->add_option("--sessions", cmd->sessions,
+                   "sessions to serve before exiting (0: forever); refused calls (wrong token, "
+                   "refused Hello) are logged on stderr and not counted")
       ->capture_default_str();
   server->add_option("--threads", cmd->threads, "LibTorch threads")
       ->capture_default_str()
@@ -133,6 +158,13 @@ void add_server_command(CLI::App& app) {
                    "protocols' parameters it fixes the largest message accepted")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 16));
+  server
+      ->add_option("--max-checkpoint-runs", cmd->max_checkpoint_runs,
+                   "most runs whose batch checkpoints are kept in --out/checkpoints (each bound to "
+                   "the client that began it: key id, or plain's run secret); a new run beyond "
+                   "it is refused")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
   server->add_option("--record-server-view", cmd->record_view,
                      "save everything the server received, sent and computed, one file per "
                      "session in DIR (input of `hesplit attack`)");

@@ -66,8 +66,29 @@ void add_network_options(CLI::App& command, NetworkFlags& flags, net::Role role)
         ->capture_default_str()
         ->check(CLI::Range(1, 64))
         ->group(group);
+    command
+        .add_option("--max-connection-idle", flags.max_connection_idle_seconds,
+                    "close a client connection that has carried no session for this many seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 7.0 * 24 * 3600))
+        ->group(group);
+    command
+        .add_option("--max-connection-age", flags.max_connection_age_seconds,
+                    "a connection older than this many seconds takes no new session (the one "
+                    "running on it is not cut; 0: no limit)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 365.0 * 24 * 3600))
+        ->group(group);
   }
 }
+
+namespace {
+
+std::chrono::milliseconds milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000.0)));
+}
+
+}  // namespace
 
 net::NetOptions network_options(const NetworkFlags& flags, const std::string& address,
                                 net::Role role) {
@@ -82,9 +103,10 @@ net::NetOptions network_options(const NetworkFlags& flags, const std::string& ad
                                "mutual TLS needs the server's own --tls-cert/--tls-key");
   }
   if (flags.token_file) options.token = net::read_token_file(*flags.token_file);
-  options.message_timeout = std::chrono::milliseconds(
-      static_cast<std::int64_t>(std::llround(flags.message_timeout_seconds * 1000.0)));
+  options.message_timeout = milliseconds(flags.message_timeout_seconds);
   options.max_concurrent_sessions = flags.concurrent;
+  options.max_connection_idle = milliseconds(flags.max_connection_idle_seconds);
+  options.max_connection_age = milliseconds(flags.max_connection_age_seconds);
   net::check_transport_security(address, role, options, flags.insecure, std::cerr);
   return options;
 }

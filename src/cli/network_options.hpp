@@ -25,6 +25,9 @@ struct NetworkFlags {
   bool insecure = false;
   double message_timeout_seconds = 600.0;
   std::size_t concurrent = 1;  // server only
+  // Server only: connection limits in seconds (net::NetOptions; age 0: none).
+  double max_connection_idle_seconds = 120.0;
+  double max_connection_age_seconds = 24.0 * 3600;
 };
 
 void add_network_options(CLI::App& command, NetworkFlags& flags, net::Role role);

@@ -45,6 +45,15 @@ struct NetOptions {
   std::chrono::microseconds busy_wait{0};
   // Server: sessions served at the same time (one thread each, independent state).
   std::size_t max_concurrent_sessions = 1;
+  // Server: connection limits (issue 20). A client runs one session per connection, so one stream
+  // per connection suffices; a connection without a call is closed after max_connection_idle; a
+  // connection older than max_connection_age takes no new call (the session running on it goes
+  // on); a TCP peer that has not finished the (TLS and HTTP/2) handshake within
+  // handshake_timeout is dropped. Zero age: no limit.
+  int max_streams_per_connection = 1;
+  std::chrono::milliseconds max_connection_idle{120'000};
+  std::chrono::milliseconds max_connection_age{24 * 3'600'000};
+  std::chrono::milliseconds handshake_timeout{10'000};
 };
 
 }  // namespace hesplit::net

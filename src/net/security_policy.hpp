@@ -4,18 +4,18 @@
 #include <ostream>
 #include <string>
 
+#include "net/loopback_address.hpp"
 #include "net/options.hpp"
 
 namespace hesplit::net {
 
-// "127.0.0.1:5", "127.x.y.z:p", "localhost:p", "[::1]:p", "ipv6:[::1]:p", "unix:..." are loopback.
-bool is_loopback_address(const std::string& address);
-
 enum class Role { kServer, kClient };
 
 // Throws split::TransportError (naming the address and the flags to use) when `options` has no TLS
-// for a non-loopback address and `insecure` is false, or when TLS settings are incomplete. With
-// `insecure` on a non-loopback address it writes a warning to `warnings`.
+// for a non-loopback address (net/loopback_address.hpp) and `insecure` is false, or when TLS
+// settings are incomplete. With `insecure` on a non-loopback address it writes a warning to
+// `warnings`; so it does for a server off loopback that authenticates no client (neither a token
+// nor mutual TLS).
 void check_transport_security(const std::string& address, Role role, const NetOptions& options,
                               bool insecure, std::ostream& warnings);
 

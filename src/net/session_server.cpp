@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -114,6 +115,26 @@ class StreamTransport final : public split::Transport {
   bool write_pending_ = false;
 };
 
+// Milliseconds as the int gRPC takes (INT_MAX: no limit).
+int grpc_milliseconds(std::chrono::milliseconds value) {
+  if (value.count() <= 0 || value.count() >= INT_MAX) return INT_MAX;
+  return static_cast<int>(value.count());
+}
+
+// Bounds what one peer can hold on to (issue 20); NetOptions says why each value.
+void add_connection_limits(const NetOptions& options, grpc::ServerBuilder& builder) {
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             std::max(options.max_streams_per_connection, 1));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             grpc_milliseconds(options.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             grpc_milliseconds(options.max_connection_age));
+  // Unlimited grace: an old connection takes no new call, but its running session is not cut.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, INT_MAX);
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             grpc_milliseconds(options.handshake_timeout));
+}
+
 }  // namespace
 
 struct SessionServer::Impl {
@@ -158,8 +179,8 @@ struct SessionServer::Impl {
     if (options.token && !tokens_equal(presented_token(context), *options.token)) {
       // Refused before any message is read: an unauthorised peer reaches no protocol code.
       const std::string reason = "missing or wrong token (--token-file)";
-      outcome.error = std::make_exception_ptr(
-          split::TransportError("refused a session from " + context.peer() + ": " + reason));
+      outcome.error = std::make_exception_ptr(split::TransportError(reason));
+      outcome.refused = true;
       status = grpc::Status(grpc::StatusCode::UNAUTHENTICATED, reason);
     } else {
       try {
@@ -172,6 +193,9 @@ struct SessionServer::Impl {
         outcome.error = std::current_exception();
         status = grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, e.what());
       }
+      // The server answers an accepted Hello before anything else: a call that failed before the
+      // server sent a message never became a session.
+      outcome.refused = outcome.error && transport.traffic().messages_sent == 0;
     }
     transport.finish(status);
     {
@@ -204,6 +228,7 @@ SessionServer::SessionServer(const std::string& address, SessionHandler handler,
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
                              static_cast<int>(options.keepalive_timeout.count()));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  add_connection_limits(options, builder);
   builder.SetMaxReceiveMessageSize(detail::grpc_message_limit(options.max_receive_bytes));
   builder.SetMaxSendMessageSize(detail::grpc_message_limit(options.max_send_bytes));
   builder.AddListeningPort(address, detail::server_credentials(options), &impl_->port);

@@ -13,10 +13,14 @@ namespace hesplit::net {
 
 using SessionHandler = std::function<void(split::Transport&)>;
 
-// How a session ended: error is null on success.
+// How a call ended: error is null on success. `refused`: the session never started, because the
+// token was wrong or missing, or the handler failed before the server sent its first message (a
+// Hello refused, a client gone before Hello). A server counts only the sessions that started, so
+// that unauthenticated or malformed calls cannot use up `hesplit server --sessions N` (issue 20).
 struct SessionOutcome {
   std::string peer;
   std::exception_ptr error;
+  bool refused = false;
 };
 
 class SessionServer {
@@ -29,7 +33,8 @@ class SessionServer {
   SessionServer& operator=(const SessionServer&) = delete;
 
   int port() const;
-  // Blocks until a session has ended and returns how (sessions are reported in order of ending).
+  // Blocks until a call has ended and returns how (calls are reported in order of ending), refused
+  // ones included.
   SessionOutcome wait_for_session();
   // Stops accepting sessions and cancels running ones.
   void shutdown();

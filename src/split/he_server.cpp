@@ -179,6 +179,7 @@ class HeServerBase {
         pool_(std::max<std::size_t>(options.he_threads, 1)),
         initial_(features_, classes_, parse_unsigned(hello, "seed"), eta_),
         checkpoints_(batch_checkpoint_root(options), options.live_runs.get(), hello, kHeIdentity,
+                     kKeyIdField, options.max_checkpoint_runs,
                      {{"ckks_fingerprint", hex(keys_.context->fingerprint())}}) {
     if (!(eta_ > 0.0 && eta_ < 1.0)) throw TransportError("hello: server_lr must be in (0, 1)");
     if (keys_.context->max_level() < 2) {

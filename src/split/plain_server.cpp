@@ -5,6 +5,7 @@
 
 #include "nn/server_head.hpp"
 #include "split/plain_client.hpp"
+#include "split/run_owner.hpp"
 #include "split/session_checkpoints.hpp"
 
 namespace hesplit::split {
@@ -33,7 +34,8 @@ class PlainServer {
               bounded_hello_integer(hello, "classes", 2, kMaxClasses), parse_seed(hello),
               hello.number_field("server_lr")),
         checkpoints_(batch_checkpoint_root(options), options.live_runs.get(), hello,
-                     {"protocol", "seed", "server_lr", "features", "classes"}) {
+                     {"protocol", "seed", "server_lr", "features", "classes"}, kRunProofField,
+                     options.max_checkpoint_runs) {
     report_.protocol = kPlainProtocol;
     if (const auto& from = checkpoints_.resume(); from && *from != kStartPosition) {
       head_ = nn::ServerHead::load(checkpoints_.folder(*from) / kServerCheckpoint,

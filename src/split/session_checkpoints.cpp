@@ -5,6 +5,7 @@
 #include <random>
 #include <sstream>
 
+#include "split/run_owner.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::split {
@@ -87,6 +88,7 @@ void add_checkpoint_request(std::map<std::string, std::string>& hello_fields,
   hello_fields[kRunIdField] = request.run_id;
   hello_fields[kCheckpointEveryField] = std::to_string(request.every);
   if (!request.resume.empty()) hello_fields[kResumeField] = join_positions(request.resume);
+  if (!request.run_proof.empty()) hello_fields[kRunProofField] = request.run_proof;
 }
 
 std::optional<CheckpointPosition> resumed_position(const Message& ack,
@@ -112,6 +114,7 @@ std::optional<CheckpointPosition> resumed_position(const Message& ack,
 ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>& root,
                                      LiveRuns* live, const Message& hello,
                                      const std::vector<std::string>& identity_keys,
+                                     const std::string& owner_field, std::size_t max_runs,
                                      const CheckpointFields& derived) {
   const auto every = hello.fields.find(kCheckpointEveryField);
   const auto resume = hello.fields.find(kResumeField);
@@ -133,6 +136,11 @@ ServerCheckpoints::ServerCheckpoints(const std::optional<std::filesystem::path>&
   for (const auto& [key, value] : derived) identity_[key] = value;
   identity_[kRunIdField] = run_id;
   if (live != nullptr) claim_ = live->claim(run_id);
+  // Before any checkpoint is read or written: the run is this client's, or a new one within the
+  // server's limit (a resume-only Hello makes no folder).
+  const auto owner = hello.fields.find(owner_field);
+  admit_run(*root, run_id, owner_field, owner == hello.fields.end() ? "" : owner->second, max_runs,
+            wants_checkpoints);
   store_.emplace(*root / run_id);
   if (!wants_resume) return;
 

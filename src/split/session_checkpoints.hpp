@@ -42,6 +42,7 @@ struct CheckpointRequest {
   std::string run_id;                      // empty: no checkpoints, no resume
   std::uint64_t every = 0;                 // checkpoint every N training batches (0: never)
   std::vector<CheckpointPosition> resume;  // positions held, when resuming
+  std::string run_proof;                   // plain mode: run_proof(the run's secret)
 };
 
 // Adds the request's fields to a Hello.
@@ -60,9 +61,12 @@ class ServerCheckpoints {
   // the run id a resuming client sends. `live`: the server's live runs (may be null); the session
   // claims its run id there for its lifetime. `identity`: the Hello fields a checkpoint must match
   // to be resumed (protocol, seed, sizes, learning rate); `derived`: further values it must match
-  // that the server computed from the Hello (the CKKS parameters' fingerprint).
+  // that the server computed from the Hello (the CKKS parameters' fingerprint). `owner_field`: the
+  // Hello field whose value binds the run folder to its client (run_owner.hpp: key_id in the HE
+  // modes, run_proof in plain); `max_runs`: the most run folders root may hold.
   ServerCheckpoints(const std::optional<std::filesystem::path>& root, LiveRuns* live,
                     const Message& hello, const std::vector<std::string>& identity_keys,
+                    const std::string& owner_field, std::size_t max_runs,
                     const CheckpointFields& derived = {});
 
   // The position to resume from, if the client asked to resume (throws TransportError naming both

@@ -11,6 +11,7 @@
 
 #include "split/head_session.hpp"
 #include "split/live_runs.hpp"
+#include "split/run_owner.hpp"
 #include "split/server_view_file.hpp"
 #include "split/transport.hpp"
 
@@ -28,6 +29,9 @@ struct ServerOptions {
   // Concurrent sessions share it: a resumed session finds its run's folder by the run id of its
   // Hello, whichever session slot it arrives in.
   std::optional<std::filesystem::path> checkpoint_root;
+  // The most run folders kept under the checkpoint root; a new run beyond it is refused at Hello
+  // (run_owner.hpp, which also binds each folder to the client that made it).
+  std::size_t max_checkpoint_runs = kDefaultMaxCheckpointRuns;
   // The runs being served right now, shared by the sessions of one server (null: not tracked);
   // a second live session of the same run id is refused.
   std::shared_ptr<LiveRuns> live_runs;

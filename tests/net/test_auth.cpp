@@ -15,6 +15,7 @@ constexpr const char* kToken = "3f9c2a7e51d04b8c96e1a2b3c4d5e6f7";
 struct TokenRun {
   std::string client_error;
   std::string server_error;
+  bool refused = false;
   int handler_calls = 0;
 };
 
@@ -42,6 +43,7 @@ TokenRun run_with_tokens(const std::optional<std::string>& server_token,
   });
   const net::SessionOutcome outcome = server.wait_for_session();
   run.server_error = outcome.error ? outcome_error(outcome) : "";
+  run.refused = outcome.refused;
   run.handler_calls = calls.load();
   return run;
 }
@@ -50,6 +52,7 @@ TEST(Token, TheRightTokenOpensTheSession) {
   const TokenRun run = run_with_tokens(kToken, kToken);
   EXPECT_EQ(run.client_error, "(no error)");
   EXPECT_EQ(run.server_error, "");
+  EXPECT_FALSE(run.refused);
   EXPECT_EQ(run.handler_calls, 1);
 }
 
@@ -61,8 +64,9 @@ TEST(Token, AWrongOrMissingTokenIsRefusedBeforeAnyProtocolCode) {
     const TokenRun run = run_with_tokens(kToken, presented);
     EXPECT_NE(run.client_error.find("refused the session"), std::string::npos) << run.client_error;
     EXPECT_NE(run.client_error.find("token"), std::string::npos) << run.client_error;
-    EXPECT_NE(run.server_error.find("refused a session from"), std::string::npos)
+    EXPECT_NE(run.server_error.find("missing or wrong token"), std::string::npos)
         << run.server_error;
+    EXPECT_TRUE(run.refused);
     EXPECT_EQ(run.handler_calls, 0);
   }
 }

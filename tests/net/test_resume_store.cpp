@@ -11,6 +11,7 @@
 #include "nn/client_front.hpp"
 #include "split/checkpoint_store.hpp"
 #include "split/live_runs.hpp"
+#include "split/run_owner.hpp"
 #include "split/session_checkpoints.hpp"
 #include "split/transport.hpp"
 #include "split/vector_file.hpp"
@@ -159,8 +160,11 @@ TEST(VectorFile, RoundTripsExactlyAndRefusesADamagedFileNamingIt) {
 // A Hello of run `run_id` checkpointing every 4 batches; `resume`: the positions the client holds.
 split::Message checkpoint_hello(const std::string& run_id, const std::string& resume = "") {
   split::Message hello;
-  hello.fields = {
-      {"protocol", "plain"}, {"seed", "5"}, {"run_id", run_id}, {"checkpoint_every", "4"}};
+  hello.fields = {{"protocol", "plain"},
+                  {"seed", "5"},
+                  {"run_id", run_id},
+                  {"checkpoint_every", "4"},
+                  {split::kRunProofField, split::run_proof("secret of " + run_id)}};
   if (!resume.empty()) hello.fields["resume"] = resume;
   return hello;
 }
@@ -173,11 +177,13 @@ TEST(ServerCheckpoints, ASecondLiveSessionOfTheSameRunIsRefused) {
   const std::string run = "0123456789abcdef0123456789abcdef";
   const std::vector<std::string> identity{"protocol", "seed"};
   {
-    const split::ServerCheckpoints first(root, &live, checkpoint_hello(run), identity);
+    const split::ServerCheckpoints first(root, &live, checkpoint_hello(run), identity,
+                                         split::kRunProofField, 8);
     const split::ServerCheckpoints other(root, &live, checkpoint_hello(std::string(32, 'e')),
-                                         identity);
+                                         identity, split::kRunProofField, 8);
     try {
-      const split::ServerCheckpoints second(root, &live, checkpoint_hello(run), identity);
+      const split::ServerCheckpoints second(root, &live, checkpoint_hello(run), identity,
+                                            split::kRunProofField, 8);
       FAIL() << "two live sessions claimed run " << run;
     } catch (const split::TransportError& e) {
       EXPECT_NE(std::string(e.what()).find("run " + run + " is already being served"),
@@ -186,7 +192,8 @@ TEST(ServerCheckpoints, ASecondLiveSessionOfTheSameRunIsRefused) {
     }
   }
   // Both sessions ended: the run can be served again.
-  EXPECT_NO_THROW(split::ServerCheckpoints(root, &live, checkpoint_hello(run), identity));
+  EXPECT_NO_THROW(split::ServerCheckpoints(root, &live, checkpoint_hello(run), identity,
+                                           split::kRunProofField, 8));
 }
 
 // A resumed session finds its run by run id; a run this server holds nothing of is refused when the
@@ -198,7 +205,7 @@ TEST(ServerCheckpoints, AResumeWithoutTheServersCheckpointsIsRefusedNamingTheRun
   const std::vector<std::string> identity{"protocol", "seed"};
   try {
     const split::ServerCheckpoints late(root, nullptr, checkpoint_hello(run, "e1-b8-g8,e1-b0-g0"),
-                                        identity);
+                                        identity, split::kRunProofField, 8);
     FAIL() << "a resume with no server checkpoint was accepted";
   } catch (const split::TransportError& e) {
     EXPECT_NE(std::string(e.what()).find("cannot resume run " + run +
@@ -207,10 +214,52 @@ TEST(ServerCheckpoints, AResumeWithoutTheServersCheckpointsIsRefusedNamingTheRun
         << e.what();
   }
   const split::ServerCheckpoints first(root, nullptr, checkpoint_hello(run, "e1-b4-g4,e1-b0-g0"),
-                                       identity);
+                                       identity, split::kRunProofField, 8);
   ASSERT_TRUE(first.resume().has_value());
   EXPECT_EQ(*first.resume(), split::kStartPosition);
 }
 
 }  // namespace
+// The message of what `fn` throws ("(no error)" when nothing).
+template <typename Fn>
+std::string thrown_by(Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// Issue 20: a run folder belongs to the credential that made it, and a server keeps a bounded
+// number of them (the process-level attacks are in test_checkpoint_ownership.cpp).
+TEST(RunOwner, AnotherCredentialIsRefusedAndNewRunsAreBounded) {
+  const fs::path root = scratch_dir("run_owner") / "checkpoints";
+  const std::string mine = split::run_proof(split::new_run_secret());
+  const std::string theirs = split::run_proof(split::new_run_secret());
+  const std::string run = std::string(32, 'a');
+  split::admit_run(root, run, "run_proof", mine, 2, true);
+  EXPECT_NO_THROW(split::admit_run(root, run, "run_proof", mine, 2, true));
+  std::string e = thrown_by([&] { split::admit_run(root, run, "run_proof", theirs, 2, true); });
+  EXPECT_NE(e.find("run " + run + " in " + root.string() + " belongs to another client"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find(mine), std::string::npos) << e;
+  EXPECT_EQ(e.find(theirs), std::string::npos) << e;
+  e = thrown_by([&] { split::admit_run(root, run, "run_proof", "", 2, true); });
+  EXPECT_NE(e.find("\"run_proof\" must be 32 to 128 lower-case hex digits"), std::string::npos)
+      << e;
+  split::admit_run(root, std::string(32, 'b'), "run_proof", theirs, 2, true);
+  e = thrown_by([&] { split::admit_run(root, std::string(32, 'c'), "run_proof", mine, 2, true); });
+  EXPECT_NE(e.find("already keeps checkpoints of 2 runs"), std::string::npos) << e;
+  EXPECT_FALSE(fs::exists(root / std::string(32, 'c')));
+  // A resume-only Hello makes no folder, so it does not count.
+  EXPECT_NO_THROW(split::admit_run(root, std::string(32, 'd'), "run_proof", mine, 2, false));
+  EXPECT_FALSE(fs::exists(root / std::string(32, 'd')));
+  // A folder without an owner record (an older hesplit's) is nobody's to take over.
+  fs::create_directories(root / std::string(32, 'e'));
+  e = thrown_by([&] { split::admit_run(root, std::string(32, 'e'), "run_proof", mine, 9, true); });
+  EXPECT_NE(e.find("it has no owner record"), std::string::npos) << e;
+}
+
 }  // namespace hesplit::test
