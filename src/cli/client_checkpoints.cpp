@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "report/atomic_file.hpp"
 #include "split/he_protocol.hpp"
 #include "split/own_delta.hpp"
 #include "split/plain_client.hpp"
