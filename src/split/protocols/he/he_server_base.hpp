@@ -22,8 +22,8 @@
 #include "packing/worker_pool.hpp"
 #include "split/message.hpp"
 #include "split/protocols/he/he_protocol.hpp"
-#include "split/session/session_checkpoints.hpp"
 #include "split/session/server_options.hpp"
+#include "split/session/session_checkpoints.hpp"
 
 namespace hesplit::split::he {
 
@@ -35,7 +35,7 @@ std::uint64_t parse_unsigned(const Message& message, const std::string& key);
 using PresetList = std::span<const char* const>;
 inline constexpr const char* kSealedPresets[] = {"sealed-8192", "sealed-16384"};
 inline constexpr const char* kPaperPresets[] = {"sealed-8192", "sealed-16384", "paper-8192",
-                                         "paper-16384"};
+                                                "paper-16384"};
 
 ckks::LoadOptions served_parameter_sets(PresetList presets);
 

@@ -216,11 +216,17 @@ class PaperServer final : public HeServerBase {
           x = evaluator_.rotate(x, static_cast<int>(layout_.block_size() << bit), keys_.galois);
         }
       }
-      if (k % 2 == 1) {
-        const std::vector<std::complex<double>> minus_i(layout_.slot_count(), {0.0, -1.0});
-        evaluator_.multiply_plain_inplace(x, encoder_.encode(minus_i, 1.0, x.level));
-      }
+      // Bring it to the refresh's own level and scale, as the client checks: times 1 (times -i
+      // for odd k, the imaginary part) encoded so that one rescale lands exactly on Delta's
+      // scale, so the client decodes A itself.
+      const double target = layer().delta_scale();
+      const double q = static_cast<double>(context().data_modulus(x.level).value());
+      const std::complex<double> unit = k % 2 == 1 ? std::complex<double>{0.0, -1.0} : 1.0;
+      const std::vector<std::complex<double>> units(layout_.slot_count(), unit);
+      evaluator_.multiply_plain_inplace(x, encoder_.encode(units, target * q / x.scale, x.level));
+      evaluator_.rescale_inplace(x);
       evaluator_.mod_switch_to_inplace(x, 0);
+      x.scale = target;  // equal up to the rounding of the product above
       out.push_back(std::move(x));
     }
     if (options_.recorder != nullptr) {
@@ -237,7 +243,6 @@ class PaperServer final : public HeServerBase {
   std::vector<double> mask_;  // M of the pending refresh (empty: none pending)
   std::optional<packing::EncryptedSplitLayer> layer_;
 };
-
 
 }  // namespace
 

@@ -151,7 +151,6 @@ class SealedServer final : public HeServerBase {
   packing::KeySwitchCount unreported_;
 };
 
-
 }  // namespace
 
 SessionReport serve_sealed(Transport& transport, const Message& hello,
