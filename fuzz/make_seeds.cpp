@@ -22,7 +22,7 @@
 #include "ecg/beat_dataset.hpp"
 #include "ecg/beat_dataset_bytes.hpp"
 #include "net/codec.hpp"
-#include "split/sealed_layer_file.hpp"
+#include "split/protocols/sealed/sealed_layer_file.hpp"
 #include "split/vector_file.hpp"
 #include "wfdb_fixtures.hpp"
 

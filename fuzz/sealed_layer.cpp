@@ -9,7 +9,7 @@
 
 #include "ckks_fixture.hpp"
 #include "scratch_dir.hpp"
-#include "split/sealed_layer_file.hpp"
+#include "split/protocols/sealed/sealed_layer_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::shared_ptr<const hesplit::ckks::CkksContext> context =

@@ -29,7 +29,7 @@
 
 #include "ecg/beat_dataset.hpp"
 #include "net/session_server.hpp"
-#include "split/session_server.hpp"
+#include "split/serve_session.hpp"
 
 extern char** environ;
 

@@ -19,8 +19,8 @@
 #include "nn/torch_threads.hpp"
 #include "split/io_thread_transport.hpp"
 #include "split/local_head.hpp"
-#include "split/plain_client.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/serve_session.hpp"
 #include "split/trainer.hpp"
 
 namespace {

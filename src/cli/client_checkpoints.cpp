@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "report/atomic_file.hpp"
-#include "split/he_protocol.hpp"
-#include "split/own_delta.hpp"
-#include "split/plain_client.hpp"
-#include "split/run_owner.hpp"
+#include "split/protocols/he/he_protocol.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/protocols/sealed/own_delta.hpp"
+#include "split/session/run_owner.hpp"
 #include "split/trainer.hpp"
 #include "split/transport.hpp"
 #include "split/vector_file.hpp"

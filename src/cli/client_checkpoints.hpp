@@ -15,10 +15,10 @@
 
 #include "cli/training_session.hpp"
 #include "nn/client_front.hpp"
-#include "split/checkpoint_store.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/he_remote_head.hpp"
-#include "split/session_checkpoints.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/he/he_remote_head.hpp"
+#include "split/session/checkpoint_store.hpp"
+#include "split/session/session_checkpoints.hpp"
 #include "split/training_types.hpp"
 
 namespace hesplit::cli {

@@ -8,7 +8,7 @@
 #include "cli/training_session.hpp"
 #include "net/client_connection.hpp"
 #include "net/grpc_logging.hpp"
-#include "split/plain_client.hpp"
+#include "split/protocols/plain/plain_client.hpp"
 #include "split/trainer.hpp"
 
 namespace hesplit::cli {

@@ -19,7 +19,7 @@
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
 #include "split/local_head.hpp"
-#include "split/session_server.hpp"
+#include "split/serve_session.hpp"
 #include "split/trainer.hpp"
 
 namespace hesplit::cli {

@@ -9,11 +9,11 @@
 #include "nn/server_head.hpp"
 #include "report/run_summary.hpp"
 #include "report/terminal_text.hpp"
-#include "split/he_server.hpp"
 #include "split/local_head.hpp"
-#include "split/sealed_local_head.hpp"
-#include "split/sealed_release.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/sealed/sealed_local_head.hpp"
+#include "split/protocols/sealed/sealed_release.hpp"
+#include "split/protocols/sealed/sealed_server.hpp"
+#include "split/session/server_options.hpp"
 #include "split/trainer.hpp"
 
 namespace hesplit::cli {

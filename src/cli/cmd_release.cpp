@@ -13,10 +13,10 @@
 #include "cli/training_session.hpp"
 #include "nn/server_head.hpp"
 #include "report/run_summary.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/he_server.hpp"
-#include "split/sealed_release.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/sealed/sealed_release.hpp"
+#include "split/protocols/sealed/sealed_server.hpp"
+#include "split/session/server_options.hpp"
 
 namespace hesplit::cli {
 

@@ -15,7 +15,7 @@
 #include "net/session_server.hpp"
 #include "nn/client_front.hpp"
 #include "nn/torch_threads.hpp"
-#include "split/session_server.hpp"
+#include "split/serve_session.hpp"
 
 namespace hesplit::cli {
 

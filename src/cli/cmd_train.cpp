@@ -14,8 +14,8 @@
 #include "net/session_server.hpp"
 #include "nn/server_head.hpp"
 #include "split/local_head.hpp"
-#include "split/plain_client.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/serve_session.hpp"
 #include "split/trainer.hpp"
 
 namespace hesplit::cli {

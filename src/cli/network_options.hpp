@@ -10,7 +10,7 @@
 
 #include "net/options.hpp"
 #include "net/security_policy.hpp"
-#include "split/message_bounds.hpp"
+#include "split/session/message_bounds.hpp"
 
 namespace hesplit::cli {
 struct RunOptions;

@@ -15,8 +15,8 @@
 #include "ecg/prepare.hpp"
 #include "nn/torch_threads.hpp"
 #include "report/progress.hpp"
-#include "split/own_delta.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/sealed/own_delta.hpp"
+#include "split/session/server_options.hpp"
 #include "split/trainer.hpp"
 
 namespace hesplit::cli {

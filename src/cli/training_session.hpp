@@ -10,8 +10,8 @@
 #include "ecg/beat_dataset.hpp"
 #include "nn/client_front.hpp"
 #include "report/run_summary.hpp"
-#include "split/he_protocol.hpp"
-#include "split/he_remote_head.hpp"
+#include "split/protocols/he/he_protocol.hpp"
+#include "split/protocols/he/he_remote_head.hpp"
 #include "split/training_types.hpp"
 #include "split/transport.hpp"
 

@@ -13,8 +13,8 @@
 #include "beat_fixture.hpp"
 #include "memory_transport.hpp"
 #include "nn/client_front.hpp"
-#include "split/plain_client.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/serve_session.hpp"
 #include "split/trainer.hpp"
 #include "test_data.hpp"
 

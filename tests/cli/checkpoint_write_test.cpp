@@ -10,7 +10,7 @@
 
 #include "beat_fixture.hpp"
 #include "child_process.hpp"
-#include "split/session_server.hpp"
+#include "split/session/server_options.hpp"
 #include "test_data.hpp"
 
 namespace hesplit::test {

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "net/auth_token.hpp"
+#include "split/serve_session.hpp"
 #include "test_tls_support.hpp"
 
 namespace hesplit::test {

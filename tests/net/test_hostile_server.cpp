@@ -16,7 +16,7 @@
 #include "ecg/beat_dataset.hpp"
 #include "net/options.hpp"
 #include "net/session_server.hpp"
-#include "split/he_protocol.hpp"
+#include "split/protocols/he/he_protocol.hpp"
 #include "test_data.hpp"
 
 namespace hesplit::test {

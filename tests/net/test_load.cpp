@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "split/serve_session.hpp"
 #include "test_data.hpp"
 #include "test_tls_support.hpp"
 

@@ -13,11 +13,11 @@
 #include "net/client_connection.hpp"
 #include "net/codec.hpp"
 #include "net/session_server.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/he_protocol.hpp"
-#include "split/message_bounds.hpp"
-#include "split/plain_client.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/he/he_protocol.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/serve_session.hpp"
+#include "split/session/message_bounds.hpp"
 #include "test_tls_support.hpp"
 
 namespace hesplit::test {

@@ -2,8 +2,9 @@
 // end the session at Hello, and the error on both sides names both sides' values.
 #include <gtest/gtest.h>
 
-#include "split/he_client_crypto.hpp"
-#include "split/he_remote_head.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/he/he_remote_head.hpp"
+#include "split/serve_session.hpp"
 #include "test_tls_support.hpp"
 
 namespace hesplit::test {

@@ -15,7 +15,7 @@
 #include "child_process.hpp"
 #include "report/run_summary.hpp"
 #include "resume_fixture.hpp"
-#include "split/checkpoint_store.hpp"
+#include "split/session/checkpoint_store.hpp"
 #include "test_data.hpp"
 
 namespace hesplit::test {

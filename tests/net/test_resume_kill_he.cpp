@@ -29,7 +29,7 @@
 #include "beat_fixture.hpp"
 #include "child_process.hpp"
 #include "report/run_summary.hpp"
-#include "split/checkpoint_store.hpp"
+#include "split/session/checkpoint_store.hpp"
 #include "test_data.hpp"
 
 namespace hesplit::test {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "net/security_policy.hpp"
+#include "split/serve_session.hpp"
 #include "test_tls_support.hpp"
 
 namespace hesplit::test {

@@ -13,8 +13,8 @@
 #include "beat_fixture.hpp"
 #include "net/client_connection.hpp"
 #include "net/session_server.hpp"
-#include "split/plain_client.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/session/server_options.hpp"
 #include "split/trainer.hpp"
 #include "test_data.hpp"
 

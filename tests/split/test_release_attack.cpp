@@ -17,10 +17,10 @@
 #include "nn/server_head.hpp"
 #include "packing/encrypted_layer.hpp"
 #include "report/run_summary.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/he_protocol.hpp"
-#include "split/own_delta.hpp"
-#include "split/sealed_layer_file.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/he/he_protocol.hpp"
+#include "split/protocols/sealed/own_delta.hpp"
+#include "split/protocols/sealed/sealed_layer_file.hpp"
 #include "test_data.hpp"
 
 namespace hesplit::test {

@@ -9,8 +9,8 @@
 
 #include "nn/server_head.hpp"
 #include "packing/layout.hpp"
-#include "split/he_server.hpp"
-#include "split/sealed_layer_file.hpp"
+#include "split/protocols/sealed/sealed_layer_file.hpp"
+#include "split/protocols/sealed/sealed_server.hpp"
 #include "test_data.hpp"
 #include "test_sealed_support.hpp"
 

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "message_queue.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/he_remote_head.hpp"
-#include "split/session_server.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/he/he_remote_head.hpp"
+#include "split/serve_session.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::test {

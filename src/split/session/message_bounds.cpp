@@ -1,4 +1,4 @@
-#include "split/message_bounds.hpp"
+#include "split/session/message_bounds.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -7,9 +7,9 @@
 #include "ckks/params.hpp"
 #include "ckks/serial_poly.hpp"
 #include "packing/layout.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/he_protocol.hpp"
-#include "split/plain_client.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/he/he_protocol.hpp"
+#include "split/protocols/plain/plain_client.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::split {

@@ -1,4 +1,4 @@
-#include "split/he_remote_head.hpp"
+#include "split/protocols/he/he_remote_head.hpp"
 
 #include <charconv>
 #include <stdexcept>

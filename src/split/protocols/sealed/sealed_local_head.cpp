@@ -1,10 +1,10 @@
-#include "split/sealed_local_head.hpp"
+#include "split/protocols/sealed/sealed_local_head.hpp"
 
 #include <stdexcept>
 
 #include "ckks/seeded.hpp"
 #include "ckks/serial_public_context.hpp"
-#include "split/he_protocol.hpp"
+#include "split/protocols/he/he_protocol.hpp"
 
 namespace hesplit::split {
 

@@ -16,9 +16,9 @@
 
 #include "packing/encrypted_layer.hpp"
 #include "packing/key_switch_count.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/he_protocol.hpp"
-#include "split/plain_client.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/he/he_protocol.hpp"
+#include "split/protocols/plain/plain_client.hpp"
 
 namespace hesplit::split {
 

@@ -1,4 +1,4 @@
-#include "split/run_owner.hpp"
+#include "split/session/run_owner.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>

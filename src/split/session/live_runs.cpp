@@ -1,4 +1,4 @@
-#include "split/live_runs.hpp"
+#include "split/session/live_runs.hpp"
 
 #include <utility>
 

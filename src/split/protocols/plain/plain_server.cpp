@@ -1,12 +1,12 @@
-#include "split/plain_server.hpp"
+#include "split/protocols/plain/plain_server.hpp"
 
 #include <charconv>
 #include <optional>
 
 #include "nn/server_head.hpp"
-#include "split/plain_client.hpp"
-#include "split/run_owner.hpp"
-#include "split/session_checkpoints.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/session/run_owner.hpp"
+#include "split/session/session_checkpoints.hpp"
 
 namespace hesplit::split {
 

@@ -1,4 +1,4 @@
-#include "split/plain_client.hpp"
+#include "split/protocols/plain/plain_client.hpp"
 
 #include <charconv>
 #include <string>

@@ -1,4 +1,4 @@
-#include "split/checkpoint_store.hpp"
+#include "split/session/checkpoint_store.hpp"
 
 #include <algorithm>
 #include <charconv>

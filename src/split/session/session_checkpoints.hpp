@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "split/checkpoint_store.hpp"
-#include "split/live_runs.hpp"
 #include "split/message.hpp"
+#include "split/session/checkpoint_store.hpp"
+#include "split/session/live_runs.hpp"
 #include "split/training_types.hpp"
 
 namespace hesplit::split {

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "split/head_session.hpp"
-#include "split/session_checkpoints.hpp"
+#include "split/session/session_checkpoints.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::split {

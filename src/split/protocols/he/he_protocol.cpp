@@ -1,4 +1,4 @@
-#include "split/he_protocol.hpp"
+#include "split/protocols/he/he_protocol.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "packing/encrypted_layer.hpp"
-#include "split/he_client_crypto.hpp"
 #include "split/head_session.hpp"
-#include "split/sealed_layer_file.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/sealed/sealed_layer_file.hpp"
 
 namespace hesplit::split {
 

@@ -1,4 +1,4 @@
-#include "split/sealed_layer_file.hpp"
+#include "split/protocols/sealed/sealed_layer_file.hpp"
 
 #include <cstring>
 #include <fstream>

@@ -1,11 +1,11 @@
-#include "split/sealed_release.hpp"
+#include "split/protocols/sealed/sealed_release.hpp"
 
 #include <cmath>
 #include <complex>
 #include <memory>
 
 #include "packing/encrypted_layer.hpp"
-#include "split/he_protocol.hpp"
+#include "split/protocols/he/he_protocol.hpp"
 
 namespace hesplit::split {
 

@@ -1,6 +1,6 @@
 #pragma once
-// The server role: reads the client's Hello, picks the protocol it names and serves the session
-// until Goodbye. Transport-agnostic; src/net calls it once per gRPC stream.
+// What every protocol's server is given (ServerOptions) and reports (SessionReport), shared by the
+// protocols and by serve_session (split/serve_session.hpp), which picks the protocol.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -10,9 +10,9 @@
 #include <string>
 
 #include "split/head_session.hpp"
-#include "split/live_runs.hpp"
-#include "split/run_owner.hpp"
 #include "split/server_view_file.hpp"
+#include "split/session/live_runs.hpp"
+#include "split/session/run_owner.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::split {
@@ -66,8 +66,6 @@ struct SessionReport {
 
 inline constexpr const char* kServerCheckpoint = "server_head.pt";
 inline constexpr const char* kClientCheckpoint = "client_front.pt";
-
-SessionReport serve_session(Transport& transport, const ServerOptions& options);
 
 // Where a session's batch checkpoints are kept (see ServerOptions::checkpoint_root).
 std::optional<std::filesystem::path> batch_checkpoint_root(const ServerOptions& options);

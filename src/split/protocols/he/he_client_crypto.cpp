@@ -1,4 +1,4 @@
-#include "split/he_client_crypto.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
 
 #include <openssl/evp.h>
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "nn/server_head.hpp"
-#include "split/he_client_crypto.hpp"
-#include "split/own_delta.hpp"
-#include "split/sealed_layer_file.hpp"
+#include "split/protocols/he/he_client_crypto.hpp"
+#include "split/protocols/sealed/own_delta.hpp"
+#include "split/protocols/sealed/sealed_layer_file.hpp"
 
 namespace hesplit::split {
 

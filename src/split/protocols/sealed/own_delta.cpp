@@ -1,4 +1,4 @@
-#include "split/own_delta.hpp"
+#include "split/protocols/sealed/own_delta.hpp"
 
 #include <stdexcept>
 #include <string>

@@ -1,11 +1,11 @@
-#include "split/session_checkpoints.hpp"
+#include "split/session/session_checkpoints.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <random>
 #include <sstream>
 
-#include "split/run_owner.hpp"
+#include "split/session/run_owner.hpp"
 #include "split/transport.hpp"
 
 namespace hesplit::split {

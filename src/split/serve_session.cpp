@@ -1,15 +1,13 @@
-#include "split/session_server.hpp"
+#include "split/serve_session.hpp"
 
 #include <optional>
 #include <stdexcept>
 
 #include "nn/torch_threads.hpp"
-#include "split/he_protocol.hpp"
-#include "split/he_server.hpp"
-#include "split/message_bounds.hpp"
-#include "split/plain_client.hpp"
-#include "split/plain_server.hpp"
+#include "split/protocols/plain/plain_client.hpp"
+#include "split/protocols/registry.hpp"
 #include "split/recording_transport.hpp"
+#include "split/session/message_bounds.hpp"
 
 namespace hesplit::split {
 
@@ -48,28 +46,16 @@ SessionReport serve_session(Transport& transport, const ServerOptions& options) 
                          ", this server " + kWireVersion);
   }
   const std::string& protocol = hello.field("protocol");
-  // One line per protocol: the server of the protocol the client's Hello names.
-  using Serve = SessionReport (*)(Transport&, const Message&, const ServerOptions&);
-  const Serve serve = protocol == kPlainProtocol    ? &serve_plain
-                      : protocol == kSealedProtocol ? &serve_sealed
-                      : protocol == kPaperProtocol  ? &serve_paper
-                                                    : nullptr;
-  if (serve != nullptr) {
+  if (const ProtocolEntry* entry = find_protocol(protocol)) {
     limit_to_hello(transport, hello, options.max_rows);
     try {
-      return serve(transport, hello, options);
+      return entry->serve(transport, hello, options);
     } catch (const PeerDisconnected& e) {
       throw PeerDisconnected(std::string("client disconnected before the end of the session: ") +
                              e.what());
     }
   }
   throw TransportError("client asked for unknown protocol \"" + protocol + "\"");
-}
-
-std::optional<std::filesystem::path> batch_checkpoint_root(const ServerOptions& options) {
-  if (options.checkpoint_root) return options.checkpoint_root;
-  if (options.checkpoint_dir) return *options.checkpoint_dir / "checkpoints";
-  return std::nullopt;
 }
 
 }  // namespace hesplit::split
