@@ -119,8 +119,9 @@ void run_server(const ServerCommand& cmd) {
       try {
         std::rethrow_exception(outcome.error);
       } catch (const std::exception& e) {
-        std::cerr << "hesplit server: session with " << outcome.peer << " failed: " << e.what()
-                  << std::endl;
+        // The error may quote what the client sent: printable and bounded, like refusals.
+        std::cerr << "hesplit server: session with " << net::log_line(outcome.peer, 100)
+                  << " failed: " << net::log_line(e.what()) << std::endl;
       }
     }
   }
