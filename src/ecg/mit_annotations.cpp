@@ -47,6 +47,13 @@ class Decoder {
             fail(at, "undefined annotation code " + std::to_string(code));
           }
           time_ += data;
+          // WFDB lets a SKIP move the time back for a moment (two svdb files: a NOTE at 0, then a
+          // SKIP of -1, then an annotation 1 later); only an annotation before the record is
+          // refused.
+          if (time_ < 0) {
+            fail(at, "annotation at sample " + std::to_string(time_) +
+                         ", before the start of the record");
+          }
           out.push_back(Annotation{time_, code, 0, chan_, num_, {}});
       }
     }
@@ -87,7 +94,6 @@ class Decoder {
     const std::uint32_t high = take16("SKIP interval");
     const std::uint32_t low = take16("SKIP interval");
     time_ += static_cast<std::int32_t>((high << 16) | low);
-    if (time_ < 0) fail(at, "SKIP moves the annotation time before the start of the record");
   }
 
   void modify(Annotation& a, int code, int data, std::size_t at) {

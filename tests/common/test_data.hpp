@@ -26,6 +26,21 @@ inline std::optional<std::filesystem::path> mitdb_dir() {
   return std::nullopt;
 }
 
+// $HESPLIT_SVDB, else ../shared/data/svdb beside the source tree (PhysioNet svdb, 128 Hz).
+inline std::optional<std::filesystem::path> svdb_dir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("HESPLIT_SVDB"); env != nullptr && *env != '\0') {
+    if (fs::exists(fs::path(env) / "RECORDS")) return fs::path(env);
+  }
+  const fs::path candidate = fs::path(HESPLIT_SOURCE_DIR) / ".." / "shared" / "data" / "svdb";
+  if (fs::exists(candidate / "RECORDS")) return fs::canonical(candidate);
+  return std::nullopt;
+}
+
+inline constexpr const char* kNoSvdbMessage =
+    "svdb data not found: set HESPLIT_SVDB to the folder of PhysioNet's Supraventricular "
+    "Arrhythmia Database or place it at ../shared/data/svdb";
+
 inline constexpr const char* kNoMitdbMessage =
     "MIT-BIH data not found: set HESPLIT_MITDB to the mitdb folder (PhysioNet mitdb 1.0.0) "
     "or place it at ../shared/data/mitdb";

@@ -159,10 +159,23 @@ TEST(MitAnnotations, ModifierBeforeAnyAnnotation) {
   EXPECT_THAT(parse_error(w.bytes()), HasSubstr("byte offset 0: SUB before any annotation"));
 }
 
-TEST(MitAnnotations, SkipBeforeTheRecordStart) {
+TEST(MitAnnotations, AnAnnotationBeforeTheRecordStartIsRefused) {
   test::AnnotationWriter w;
   w.annotation(1, 10).skip(-100).annotation(1, 1).end();
-  EXPECT_THAT(parse_error(w.bytes()), HasSubstr("byte offset 2: SKIP moves the annotation time"));
+  EXPECT_THAT(parse_error(w.bytes()),
+              HasSubstr("byte offset 8: annotation at sample -89, before the start of the record"));
+}
+
+// svdb 822 and 880 begin so: a NOTE at 0 carrying the time resolution, a SKIP of -1, then a
+// NOTQRS annotation 1 later (at 0 again). WFDB reads them; so do we.
+TEST(MitAnnotations, ASkipMayMoveTheTimeBackForAMoment) {
+  test::AnnotationWriter w;
+  w.annotation(22, 0).aux("## time resolution: 128").skip(-1).annotation(0, 1).annotation(1, 47);
+  w.end();
+  const AnnotationFile f = parse(w);
+  ASSERT_FALSE(f.annotations.empty());
+  EXPECT_EQ(f.annotations.back().sample, 47);
+  EXPECT_EQ(f.symbol(f.annotations.back()), "N");
 }
 
 TEST(MitAnnotations, MissingFileIsNamed) {
