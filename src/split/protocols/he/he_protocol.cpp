@@ -35,6 +35,17 @@ std::span<const std::uint8_t> bytes_of(const Blob& blob) {
 
 }  // namespace
 
+std::uint64_t unsigned_field(const Message& message, const std::string& key) {
+  const std::string& text = message.field(key);
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw TransportError("protocol error: " + describe(message) + ": \"" + key +
+                         "\" is not an unsigned integer");
+  }
+  return value;
+}
+
 std::vector<ckks::Ciphertext> receive_ciphertexts(const ckks::CkksContext& context,
                                                   const Message& message, std::size_t count,
                                                   std::size_t level, double scale) {

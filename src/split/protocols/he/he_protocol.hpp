@@ -36,6 +36,10 @@ HeScales he_scales(const ckks::CkksContext& context);
 inline constexpr std::int64_t kMaxHeFeatures = 1 << 16;
 inline constexpr std::int64_t kMaxHeClasses = 64;
 
+// A field of `message` that must be an unsigned decimal integer; throws TransportError naming
+// the message and the key (never echoing the peer's text).
+std::uint64_t unsigned_field(const Message& message, const std::string& key);
+
 // Blob names.
 inline constexpr const char* kPublicContextBlob = "public_context";
 inline constexpr const char* kCiphertextBlob = "ct";

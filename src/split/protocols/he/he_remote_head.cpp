@@ -8,17 +8,6 @@ namespace hesplit::split {
 
 namespace {
 
-std::uint64_t unsigned_field(const Message& message, const std::string& key) {
-  const std::string& text = message.field(key);
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw TransportError("protocol error: " + describe(message) + ": \"" + key +
-                         "\" is not an unsigned integer");
-  }
-  return value;
-}
-
 void check_reply(const Message& reply, std::uint32_t epoch, std::uint64_t batch) {
   if (reply.epoch != epoch || reply.batch != batch) {
     throw TransportError("protocol error: sent epoch " + std::to_string(epoch) + " batch " +

@@ -6,17 +6,6 @@
 
 namespace hesplit::split::he {
 
-std::uint64_t parse_unsigned(const Message& message, const std::string& key) {
-  const std::string& text = message.field(key);
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw TransportError("protocol error: " + describe(message) + ": \"" + key +
-                         "\" is not an unsigned integer: \"" + text + "\"");
-  }
-  return value;
-}
-
 ckks::LoadOptions served_parameter_sets(PresetList presets) {
   ckks::LoadOptions options;
   for (const char* name : presets) {

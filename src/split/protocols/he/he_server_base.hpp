@@ -27,8 +27,6 @@
 
 namespace hesplit::split::he {
 
-std::uint64_t parse_unsigned(const Message& message, const std::string& key);
-
 // The presets this server serves: their fingerprints are checked on the public context's header
 // before any context is built (a foreign, huge parameter set costs nothing). paper also serves
 // the artifact's parameter sets (scale 2^21, he_scales); sealed's depth needs the 2^40 primes.
@@ -82,7 +80,7 @@ class HeServerBase {
         evaluator_(keys_.context),
         encoder_(keys_.context),
         pool_(std::max<std::size_t>(options.he_threads, 1)),
-        initial_(features_, classes_, parse_unsigned(hello, "seed"), eta_),
+        initial_(features_, classes_, unsigned_field(hello, "seed"), eta_),
         checkpoints_(batch_checkpoint_root(options), options.live_runs.get(), hello, kHeIdentity,
                      kKeyIdField, options.max_checkpoint_runs,
                      {{"ckks_fingerprint", hex(keys_.context->fingerprint())}}) {
@@ -155,7 +153,7 @@ class HeServerBase {
 
   // Rows announced by a message, bounded, and the ciphertext count they need.
   std::size_t ciphertext_count(const Message& message) const {
-    const std::uint64_t rows = parse_unsigned(message, "rows");
+    const std::uint64_t rows = unsigned_field(message, "rows");
     if (rows < 1 || rows > static_cast<std::uint64_t>(options_.max_rows)) {
       throw TransportError("protocol error: " + describe(message) + ": rows must be in [1, " +
                            std::to_string(options_.max_rows) + "]");
@@ -163,7 +161,7 @@ class HeServerBase {
     return ciphertexts_for(static_cast<std::size_t>(rows), layout_.samples_per_ciphertext());
   }
   std::size_t rows_of(const Message& message) const {
-    return static_cast<std::size_t>(parse_unsigned(message, "rows"));
+    return static_cast<std::size_t>(unsigned_field(message, "rows"));
   }
 
   // Enc(Z) for every ciphertext of Enc(A) (shifts kept in `shifted`).
