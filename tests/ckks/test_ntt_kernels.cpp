@@ -1,14 +1,20 @@
-// The AVX-512 IFMA NTT kernels (issue 6) against the portable scalar kernel: bit-identical outputs
-// for every degree and prime size it serves, over the whole lazy input range. Skipped (with a
-// message) on CPUs without AVX-512 IFMA.
+// The vector NTT kernels, AVX-512 IFMA (issue 6) and AVX2 (issue 21), against the portable scalar
+// kernel: bit-identical outputs for every degree and prime size they serve, over the whole lazy
+// input range. Skipped (with a message) on CPUs without the instructions.
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "ckks/aligned_vector.hpp"
+#include "ckks/kernel_path.hpp"
 #include "ckks/ntt.hpp"
+#include "ckks/ntt_avx2.hpp"
 #include "ckks/ntt_ifma.hpp"
 #include "ckks/primes.hpp"
 #include "ckks/simd_kernels.hpp"
@@ -32,8 +38,103 @@ TEST(NttKernels, DefaultKernelFollowsCpuAndModulus) {
   const std::vector<int> top = {61};
   const NttTables t61(8192, Modulus(generate_ntt_primes(top, 8192)[0]));
   EXPECT_EQ(t61.kernel().name, "scalar");
-  EXPECT_EQ(t60.kernel().name, cpu_has_avx512_ifma() ? "avx512ifma-wide" : "scalar");
-  EXPECT_EQ(t49.kernel().name, cpu_has_avx512_ifma() ? "avx512ifma" : "scalar");
+  const KernelPath path = active_kernel_path();
+  EXPECT_EQ(t60.kernel().name, path == KernelPath::ifma ? "avx512ifma-wide" : "scalar");
+  EXPECT_EQ(t49.kernel().name, path == KernelPath::ifma   ? "avx512ifma"
+                               : path == KernelPath::avx2 ? "avx2"
+                                                          : "scalar");
+  // Without HESPLIT_CKKS_KERNELS the process runs the fastest path of its CPU.
+  if (std::getenv("HESPLIT_CKKS_KERNELS") == nullptr) {
+    EXPECT_EQ(path, cpu_has_avx512_ifma() ? KernelPath::ifma
+                    : cpu_has_avx2_fma()  ? KernelPath::avx2
+                                          : KernelPath::scalar);
+  }
+}
+
+// HESPLIT_CKKS_KERNELS: every name, the CPU's best by default, a refusal naming what is missing.
+TEST(KernelPath, ResolvesForcedAndDefaultPaths) {
+  const auto everything = [](KernelPath) { return true; };
+  const auto avx2_only = [](KernelPath p) { return p != KernelPath::ifma; };
+  const auto scalar_only = [](KernelPath p) { return p == KernelPath::scalar; };
+  EXPECT_EQ(resolve_kernel_path(std::nullopt, everything), KernelPath::ifma);
+  EXPECT_EQ(resolve_kernel_path(std::nullopt, avx2_only), KernelPath::avx2);
+  EXPECT_EQ(resolve_kernel_path(std::nullopt, scalar_only), KernelPath::scalar);
+  EXPECT_EQ(resolve_kernel_path("", avx2_only), KernelPath::avx2);
+  EXPECT_EQ(resolve_kernel_path("scalar", everything), KernelPath::scalar);
+  EXPECT_EQ(resolve_kernel_path("avx2", everything), KernelPath::avx2);
+  EXPECT_EQ(resolve_kernel_path("avx512", everything), KernelPath::ifma);
+  EXPECT_EQ(resolve_kernel_path("ifma", everything), KernelPath::ifma);
+  EXPECT_THROW(resolve_kernel_path("ifma", avx2_only), std::invalid_argument);
+  EXPECT_THROW(resolve_kernel_path("avx512", avx2_only), std::invalid_argument);
+  EXPECT_THROW(resolve_kernel_path("avx2", scalar_only), std::invalid_argument);
+  EXPECT_THROW(resolve_kernel_path("sse", everything), std::invalid_argument);
+  try {
+    resolve_kernel_path("avx2", scalar_only);
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("HESPLIT_CKKS_KERNELS=avx2"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("cannot run"), std::string::npos);
+  }
+}
+
+// The AVX2 kernel against the scalar one: every degree from 16 to 16384, primes of 20 to 50 bits
+// (the double-precision path's range), inputs at the lazy extremes (forward: up to 4q - 1,
+// inverse: up to 2q - 1) and at 0, and random ones.
+TEST(NttKernels, Avx2IsBitIdenticalToScalar) {
+  if (!cpu_has_avx2_fma()) GTEST_SKIP() << "this CPU has no AVX2 + FMA";
+  std::uint64_t state = 2121;
+  for (const std::size_t n : {16u, 32u, 64u, 128u, 1024u, 4096u, 8192u, 16384u}) {
+    for (const int bits : {20, 21, 30, 40, 45, 48, 49, 50}) {
+      if (bits < 2 + std::countr_zero(2 * n)) continue;
+      const std::vector<int> sizes = {bits};
+      const Modulus m(generate_ntt_primes(sizes, n)[0]);
+      ASSERT_TRUE(avx2_kernel_supports(n, m));
+      const NttTables scalar(n, m, scalar_ntt_kernel());
+      const NttTables avx2(n, m, avx2_ntt_kernel());
+      const std::uint64_t q = m.value();
+      for (int round = 0; round < 4; ++round) {
+        U64Vector a(n), b(n), c(n), d(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (round == 0) {
+            a[i] = 4 * q - 1 - (i % 2);
+            c[i] = 2 * q - 1 - (i % 2);
+          } else if (round == 1) {
+            a[i] = (i % 3 == 0) ? 0 : 4 * q - 1;
+            c[i] = (i % 3 == 0) ? 0 : 2 * q - 1;
+          } else {
+            a[i] = next(state) % (4 * q);
+            c[i] = next(state) % (2 * q);
+          }
+        }
+        b = a;
+        d = c;
+        scalar.forward(a.data());
+        avx2.forward(b.data());
+        ASSERT_EQ(a, b) << "forward N=" << n << " q=" << q << " round " << round;
+        scalar.inverse(c.data());
+        avx2.inverse(d.data());
+        ASSERT_EQ(c, d) << "inverse N=" << n << " q=" << q << " round " << round;
+      }
+    }
+  }
+  const std::vector<int> wide = {51};
+  EXPECT_FALSE(avx2_kernel_supports(8192, Modulus(generate_ntt_primes(wide, 8192)[0])));
+  EXPECT_FALSE(avx2_kernel_supports(8, Modulus(generate_ntt_primes({{20}}, 8)[0])));
+}
+
+TEST(NttKernels, Avx2RoundTrips) {
+  if (!cpu_has_avx2_fma()) GTEST_SKIP() << "this CPU has no AVX2 + FMA";
+  for (const int bits : {40, 50}) {
+    const std::vector<int> sizes = {bits};
+    const Modulus m(generate_ntt_primes(sizes, 8192)[0]);
+    const NttTables avx2(8192, m, avx2_ntt_kernel());
+    std::uint64_t state = 7;
+    U64Vector a(8192);
+    for (auto& v : a) v = next(state) % m.value();
+    const U64Vector original = a;
+    avx2.forward(a.data());
+    avx2.inverse(a.data());
+    EXPECT_EQ(a, original) << bits << " bits";
+  }
 }
 
 TEST(NttKernels, IfmaIsBitIdenticalToScalar) {
