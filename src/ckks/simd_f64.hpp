@@ -72,7 +72,8 @@ HESPLIT_AVX2 inline __m256d mul(__m256d a, __m256d b, const Mod& m) {
   return _mm256_add_pd(_mm256_fnmadd_pd(c, m.q, h), l);
 }
 
-// x - c q for the integer c nearest x / q: |result| <= (q + 1) / 2 for |x| < 2^52.
+// x - c q for the integer c nearest x / q: |result| <= (q + 1) / 2 for any integral |x| < 2^53
+// (x / q is then below 2^51, and its estimate is off by far less than 1/2 + 1/2).
 HESPLIT_AVX2 inline __m256d reduce(__m256d x, const Mod& m) {
   const __m256d c = _mm256_sub_pd(_mm256_fmadd_pd(x, m.q_inv, m.round), m.round);
   return _mm256_fnmadd_pd(c, m.q, x);
@@ -84,7 +85,7 @@ HESPLIT_AVX2 inline __m256d lift_negative(__m256d r, const Mod& m) {
   return _mm256_add_pd(r, _mm256_and_pd(negative, m.q));
 }
 
-// Any |x| < 2^52 to its canonical residue in [0, q).
+// Any integral |x| < 2^53 to its canonical residue in [0, q).
 HESPLIT_AVX2 inline __m256d canonical(__m256d x, const Mod& m) {
   return lift_negative(reduce(x, m), m);
 }
