@@ -156,6 +156,7 @@ NttKernel default_ntt_kernel(std::size_t degree, const Modulus& modulus) {
       break;
     case KernelPath::avx2:
       if (avx2_kernel_supports(degree, modulus)) return avx2_ntt_kernel();
+      if (avx2_wide_kernel_supports(degree, modulus)) return avx2_wide_ntt_kernel();
       break;
     case KernelPath::scalar:
       break;

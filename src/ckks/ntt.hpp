@@ -30,7 +30,8 @@ struct NttKernel {
 // The portable kernel (any q < 2^61).
 NttKernel scalar_ntt_kernel() noexcept;
 // The fastest kernel of the process's kernel path (kernel_path.hpp) that serves this degree and
-// modulus: IFMA (q < 2^50), IFMA-wide (q < 2^60), AVX2 (q < 2^50), else scalar. Throws as
+// modulus: IFMA (q < 2^50), IFMA-wide (q < 2^60), AVX2 (q < 2^50), AVX2-wide (q < 2^60), else
+// scalar. Throws as
 // active_kernel_path() does when HESPLIT_CKKS_KERNELS asks for a path the CPU lacks.
 NttKernel default_ntt_kernel(std::size_t degree, const Modulus& modulus);
 

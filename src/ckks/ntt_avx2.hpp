@@ -16,4 +16,10 @@ namespace hesplit::ckks {
 bool avx2_kernel_supports(std::size_t degree, const Modulus& modulus) noexcept;
 NttKernel avx2_ntt_kernel() noexcept;
 
+// "avx2-wide" (ntt_avx2_wide.cpp): for q < 2^60 and N >= 16, the scalar kernel's Harvey
+// butterflies on 64-bit lanes with 32-bit vpmuludq partial products; slower than "avx2", so the
+// default only takes it for primes of 50 bits and more. Needs AVX2 only.
+bool avx2_wide_kernel_supports(std::size_t degree, const Modulus& modulus) noexcept;
+NttKernel avx2_wide_ntt_kernel() noexcept;
+
 }  // namespace hesplit::ckks

@@ -39,7 +39,9 @@ TEST(NttKernels, DefaultKernelFollowsCpuAndModulus) {
   const NttTables t61(8192, Modulus(generate_ntt_primes(top, 8192)[0]));
   EXPECT_EQ(t61.kernel().name, "scalar");
   const KernelPath path = active_kernel_path();
-  EXPECT_EQ(t60.kernel().name, path == KernelPath::ifma ? "avx512ifma-wide" : "scalar");
+  EXPECT_EQ(t60.kernel().name, path == KernelPath::ifma   ? "avx512ifma-wide"
+                               : path == KernelPath::avx2 ? "avx2-wide"
+                                                          : "scalar");
   EXPECT_EQ(t49.kernel().name, path == KernelPath::ifma   ? "avx512ifma"
                                : path == KernelPath::avx2 ? "avx2"
                                                           : "scalar");
@@ -119,6 +121,48 @@ TEST(NttKernels, Avx2IsBitIdenticalToScalar) {
   const std::vector<int> wide = {51};
   EXPECT_FALSE(avx2_kernel_supports(8192, Modulus(generate_ntt_primes(wide, 8192)[0])));
   EXPECT_FALSE(avx2_kernel_supports(8, Modulus(generate_ntt_primes({{20}}, 8)[0])));
+}
+
+// The 32-bit-limb AVX2 kernel: primes up to 60 bits, the same extremes.
+TEST(NttKernels, Avx2WideIsBitIdenticalToScalar) {
+  if (!cpu_has_avx2_fma()) GTEST_SKIP() << "this CPU has no AVX2 + FMA";
+  std::uint64_t state = 4343;
+  for (const std::size_t n : {16u, 32u, 64u, 4096u, 8192u, 16384u}) {
+    for (const int bits : {20, 30, 40, 50, 51, 55, 59, 60}) {
+      if (bits < 2 + std::countr_zero(2 * n)) continue;
+      const std::vector<int> sizes = {bits};
+      const Modulus m(generate_ntt_primes(sizes, n)[0]);
+      ASSERT_TRUE(avx2_wide_kernel_supports(n, m));
+      const NttTables scalar(n, m, scalar_ntt_kernel());
+      const NttTables wide(n, m, avx2_wide_ntt_kernel());
+      const std::uint64_t q = m.value();
+      for (int round = 0; round < 4; ++round) {
+        U64Vector a(n), b(n), c(n), d(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (round == 0) {
+            a[i] = 4 * q - 1 - (i % 3);
+            c[i] = 2 * q - 1 - (i % 2);
+          } else if (round == 1) {
+            a[i] = (i % 3 == 0) ? 0 : 4 * q - 1;
+            c[i] = (i % 3 == 0) ? 0 : 2 * q - 1;
+          } else {
+            a[i] = next(state) % (4 * q);
+            c[i] = next(state) % (2 * q);
+          }
+        }
+        b = a;
+        d = c;
+        scalar.forward(a.data());
+        wide.forward(b.data());
+        ASSERT_EQ(a, b) << "forward N=" << n << " q=" << q << " round " << round;
+        scalar.inverse(c.data());
+        wide.inverse(d.data());
+        ASSERT_EQ(c, d) << "inverse N=" << n << " q=" << q << " round " << round;
+      }
+    }
+  }
+  const std::vector<int> top = {61};
+  EXPECT_FALSE(avx2_wide_kernel_supports(8192, Modulus(generate_ntt_primes(top, 8192)[0])));
 }
 
 TEST(NttKernels, Avx2RoundTrips) {
