@@ -1,10 +1,12 @@
 // AVX2 + FMA versions of the element-wise loops of key switching, rescale and multiplication
-// (issue 21). Modular products use double precision (simd_f64.hpp), so they serve q < 2^50;
-// additions stay in 64-bit integers. Results are canonical, hence bit-identical to the scalar
-// loops (and to the IFMA kernels).
+// (issue 21). Modular products use double precision (simd_f64.hpp) for q < 2^50; ModDown, the
+// lift and the rescale loops also have 64-bit integer forms (simd_u64.hpp) for primes up to 60
+// bits. Additions stay in 64-bit integers. Results are canonical, hence bit-identical to the
+// scalar loops (and to the IFMA kernels).
 #include "ckks/modulus.hpp"
 #include "ckks/simd_f64.hpp"
 #include "ckks/simd_kernels.hpp"
+#include "ckks/simd_u64.hpp"
 
 namespace hesplit::ckks::simd {
 namespace {
@@ -12,6 +14,7 @@ namespace {
 namespace f = simd::f64;
 
 constexpr std::uint64_t kBit50 = std::uint64_t{1} << 50;
+constexpr std::uint64_t kBit60 = std::uint64_t{1} << 60;
 constexpr std::uint64_t kBit62 = std::uint64_t{1} << 62;
 
 HESPLIT_AVX2 inline __m256i load(const std::uint64_t* p) {
@@ -72,6 +75,66 @@ HESPLIT_AVX2 void lift_kernel(const std::uint64_t* in, std::uint64_t* out, std::
   for (; k < n; ++k) {
     const std::uint64_t xm = reduce_u64(in[k], tm);
     out[k] = in[k] > (q >> 1) ? sub_mod(xm, q_mod_t, t) : xm;
+  }
+}
+
+// The centred lift when q <= 2t (t of any size below 2^62): x mod t is one conditional
+// subtraction, all in integers.
+HESPLIT_AVX2 void lift_near_kernel(const std::uint64_t* in, std::uint64_t* out, std::size_t n,
+                                   std::uint64_t q, std::uint64_t t, std::uint64_t q_mod_t) {
+  const __m256i tv = set1(t), t1 = set1(t - 1), half = set1(q >> 1);
+  const __m256i q_mod_t_v = set1(q_mod_t), zero = _mm256_setzero_si256();
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const __m256i x = load(in + k);
+    const __m256i xm = _mm256_sub_epi64(x, _mm256_and_si256(_mm256_cmpgt_epi64(x, t1), tv));
+    const __m256i d = _mm256_sub_epi64(xm, q_mod_t_v);
+    const __m256i neg = _mm256_add_epi64(d, _mm256_and_si256(_mm256_cmpgt_epi64(zero, d), tv));
+    store(out + k, _mm256_blendv_epi8(xm, neg, _mm256_cmpgt_epi64(x, half)));
+  }
+  const Modulus tm(t);
+  for (; k < n; ++k) {
+    const std::uint64_t xm = reduce_u64(in[k], tm);
+    out[k] = in[k] > (q >> 1) ? sub_mod(xm, q_mod_t, t) : xm;
+  }
+}
+
+// ModDown for 2^50 <= q < 2^60: the Shoup product in integers (simd_u64.hpp).
+HESPLIT_AVX2_INT void mod_down_wide_kernel(std::uint64_t* out, const std::uint64_t* p,
+                                           const std::uint64_t* lift, std::size_t n,
+                                           std::uint64_t q, std::uint64_t w,
+                                           std::uint64_t w_shoup) {
+  const u64::Constants c(q);
+  const u64::ShoupRoot root = u64::broadcast_root(w, w_shoup);
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const __m256i diff = _mm256_sub_epi64(_mm256_add_epi64(load(p + k), c.q), load(lift + k));
+    const __m256i prod = u64::reduce_from_4q(u64::mul_shoup(diff, root, c), c);
+    store(out + k, u64::reduce_once(_mm256_add_epi64(load(out + k), prod), c.q, c.q_minus_1));
+  }
+  for (; k < n; ++k) out[k] = add_mod(out[k], mul_shoup(p[k] + q - lift[k], w, w_shoup, q), q);
+}
+
+// Rescale's loops for 2^50 <= q < 2^60 (x mod q as the Shoup product x * 1).
+HESPLIT_AVX2_INT void reduce_sub_wide_kernel(const std::uint64_t* in, std::uint64_t* out,
+                                             std::uint64_t c, std::size_t n, std::uint64_t q) {
+  const u64::Constants cq(q);
+  const u64::ShoupRoot one = u64::broadcast_root(1, shoup_precompute(1, q));
+  const __m256i q_minus_c = set1(q - c);
+  for (std::size_t k = 0; k < n; k += 4) {
+    const __m256i x = u64::reduce_from_4q(u64::mul_shoup(load(in + k), one, cq), cq);
+    store(out + k, u64::reduce_once(_mm256_add_epi64(x, q_minus_c), cq.q, cq.q_minus_1));
+  }
+}
+
+HESPLIT_AVX2_INT void mul_difference_wide_kernel(std::uint64_t* out, const std::uint64_t* sub,
+                                                 std::size_t n, std::uint64_t q, std::uint64_t w,
+                                                 std::uint64_t w_shoup) {
+  const u64::Constants c(q);
+  const u64::ShoupRoot root = u64::broadcast_root(w, w_shoup);
+  for (std::size_t k = 0; k < n; k += 4) {
+    const __m256i diff = _mm256_sub_epi64(_mm256_add_epi64(load(out + k), c.q), load(sub + k));
+    store(out + k, u64::reduce_from_4q(u64::mul_shoup(diff, root, c), c));
   }
 }
 
@@ -223,15 +286,23 @@ bool add_constant(std::uint64_t* a, std::uint64_t c, std::size_t n, std::uint64_
 
 bool reduce_sub(const std::uint64_t* in, std::uint64_t* out, std::uint64_t c, std::size_t n,
                 std::uint64_t q) noexcept {
-  if (n % 4 != 0 || q >= kBit50) return false;
-  reduce_sub_kernel(in, out, c, n, q);
+  if (n % 4 != 0 || q >= kBit60) return false;
+  if (q < kBit50) {
+    reduce_sub_kernel(in, out, c, n, q);
+  } else {
+    reduce_sub_wide_kernel(in, out, c, n, q);
+  }
   return true;
 }
 
 bool mul_difference(std::uint64_t* out, const std::uint64_t* sub, std::size_t n, std::uint64_t q,
-                    std::uint64_t w, std::uint64_t) noexcept {
-  if (n % 4 != 0 || q >= kBit50) return false;
-  mul_difference_kernel(out, sub, n, q, w);
+                    std::uint64_t w, std::uint64_t w_shoup) noexcept {
+  if (n % 4 != 0 || q >= kBit60) return false;
+  if (q < kBit50) {
+    mul_difference_kernel(out, sub, n, q, w);
+  } else {
+    mul_difference_wide_kernel(out, sub, n, q, w, w_shoup);
+  }
   return true;
 }
 
@@ -277,16 +348,26 @@ bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
 
 bool lift_one_prime(const std::uint64_t* in, std::uint64_t* out, std::size_t n, std::uint64_t q,
                     std::uint64_t t, std::uint64_t q_mod_t) noexcept {
-  if (q >= kBit62 || t >= kBit50) return false;
-  lift_kernel(in, out, n, q, t, q_mod_t);
+  if (q >= kBit62) return false;
+  if (t < kBit50) {
+    lift_kernel(in, out, n, q, t, q_mod_t);
+  } else if (t < kBit62 && q <= 2 * t) {
+    lift_near_kernel(in, out, n, q, t, q_mod_t);
+  } else {
+    return false;
+  }
   return true;
 }
 
 bool mod_down_accumulate(std::uint64_t* out, const std::uint64_t* p, const std::uint64_t* lift,
                          std::size_t n, std::uint64_t q, std::uint64_t w,
                          std::uint64_t w_shoup) noexcept {
-  if (q >= kBit50) return false;
-  mod_down_kernel(out, p, lift, n, q, w, w_shoup);
+  if (q >= kBit60) return false;
+  if (q < kBit50) {
+    mod_down_kernel(out, p, lift, n, q, w, w_shoup);
+  } else {
+    mod_down_wide_kernel(out, p, lift, n, q, w, w_shoup);
+  }
   return true;
 }
 

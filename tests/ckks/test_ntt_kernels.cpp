@@ -272,12 +272,12 @@ std::vector<VectorPath> vector_paths() {
   return paths;
 }
 
-// Whether a path's modular products serve q: IFMA below 2^50, its wide forms below 2^60 where
-// they exist (wide_ifma); AVX2 (double precision) below 2^50.
-bool serves(KernelPath path, std::uint64_t q, bool wide_ifma) {
+// Whether a path's modular products serve q: below 2^50 (IFMA's 52-bit lanes, AVX2's doubles),
+// or below 2^60 where the path has a wide form of the loop (wide_ifma, wide_avx2).
+bool serves(KernelPath path, std::uint64_t q, bool wide_ifma, bool wide_avx2) {
   constexpr std::uint64_t kBit50 = std::uint64_t{1} << 50, kBit60 = std::uint64_t{1} << 60;
-  if (path == KernelPath::ifma && wide_ifma) return q < kBit60;
-  return q < kBit50;
+  const bool wide = path == KernelPath::ifma ? wide_ifma : wide_avx2;
+  return q < (wide ? kBit60 : kBit50);
 }
 
 #define FOR_EACH_VECTOR_PATH(vp)                                                          \
@@ -306,7 +306,9 @@ TEST(SimdKernels, LiftAndModDownAreBitIdenticalToScalar) {
           }
           const bool lifted =
               vp.table.lift_one_prime(in.data(), got.data(), n, q, t.value(), q_mod_t);
-          ASSERT_EQ(lifted, vp.path == KernelPath::ifma || serves(vp.path, t.value(), false))
+          // AVX2: t < 2^50 (doubles), or q <= 2t (one conditional subtraction).
+          ASSERT_EQ(lifted, vp.path == KernelPath::ifma ||
+                                serves(vp.path, t.value(), false, false) || q <= 2 * t.value())
               << path;
           for (std::size_t k = 0; k < n; ++k) {
             const std::uint64_t xm = reduce_u64(in[k], t);
@@ -332,7 +334,7 @@ TEST(SimdKernels, LiftAndModDownAreBitIdenticalToScalar) {
           }
           const bool vector =
               vp.table.mod_down_accumulate(out.data(), p.data(), lift.data(), n, tq, w, ws);
-          ASSERT_EQ(vector, serves(vp.path, tq, true)) << path << " mod down " << to_bits;
+          ASSERT_EQ(vector, serves(vp.path, tq, true, true)) << path << " mod down " << to_bits;
           if (vector) {
             ASSERT_EQ(out, expect) << path << " mod down " << to_bits << " bits, n=" << n;
           }
@@ -353,7 +355,7 @@ TEST(SimdKernels, InnerProductIsBitIdenticalToScalar) {
       const std::uint64_t q = m.value();
       for (const std::size_t count : {1u, 2u, 3u, 4u, 6u, 8u}) {
         // The IFMA wide path serves up to 4 digits.
-        const bool served = serves(vp.path, q, count <= 4);
+        const bool served = serves(vp.path, q, count <= 4, false);
         std::vector<std::vector<std::uint64_t>> x(count, std::vector<std::uint64_t>(n)), kb = x,
                                                                                          ka = x;
         std::vector<const std::uint64_t*> xp, kbp, kap;
@@ -502,7 +504,7 @@ TEST(SimdKernels, RescaleLoopsAreBitIdenticalToScalar) {
     const std::string path(kernel_path_name(vp.path));
     std::uint64_t state = 555;
     constexpr std::size_t n = 128;
-    for (const int bits : {20, 21, 40, 50, 51, 59}) {
+    for (const int bits : {20, 21, 40, 50, 51, 55, 59, 60}) {
       const std::vector<int> sizes = {bits, 60};
       const std::vector<std::uint64_t> primes = generate_ntt_primes(sizes, n);
       const Modulus m(primes[0]);
@@ -519,7 +521,7 @@ TEST(SimdKernels, RescaleLoopsAreBitIdenticalToScalar) {
         for (std::size_t k = 0; k < n; ++k) want[k] = add_mod(a[k], c, q);
         ASSERT_EQ(got, want) << path << " add_constant " << bits;
         const bool reduced = vp.table.reduce_sub(in.data(), got.data(), c, n, q);
-        ASSERT_EQ(reduced, serves(vp.path, q, true)) << path << " reduce_sub " << bits;
+        ASSERT_EQ(reduced, serves(vp.path, q, true, true)) << path << " reduce_sub " << bits;
         for (std::size_t k = 0; k < n; ++k) want[k] = sub_mod(reduce_u64(in[k], m), c, q);
         if (reduced) {
           ASSERT_EQ(got, want) << path << " reduce_sub " << bits;
@@ -529,7 +531,7 @@ TEST(SimdKernels, RescaleLoopsAreBitIdenticalToScalar) {
         const std::uint64_t ws = shoup_precompute(w, q);
         std::vector<std::uint64_t> got = a, want(n);
         const bool vector = vp.table.mul_difference(got.data(), sub.data(), n, q, w, ws);
-        ASSERT_EQ(vector, serves(vp.path, q, true)) << path << " mul_difference " << bits;
+        ASSERT_EQ(vector, serves(vp.path, q, true, true)) << path << " mul_difference " << bits;
         for (std::size_t k = 0; k < n; ++k) want[k] = mul_shoup(a[k] + q - sub[k], w, ws, q);
         if (vector) {
           ASSERT_EQ(got, want) << path << " mul_difference " << bits;
