@@ -19,9 +19,11 @@ struct ShoupRoot {
 };
 
 struct Constants {
+  std::uint64_t value;
   __m256i q, q_hi, q_minus_1, two_q, two_q_minus_1, four_q, four_q_minus_1;
   HESPLIT_AVX2_INT explicit Constants(std::uint64_t qs)
-      : q(_mm256_set1_epi64x(static_cast<long long>(qs))),
+      : value(qs),
+        q(_mm256_set1_epi64x(static_cast<long long>(qs))),
         q_hi(_mm256_set1_epi64x(static_cast<long long>(qs >> 32))),
         q_minus_1(_mm256_set1_epi64x(static_cast<long long>(qs - 1))),
         two_q(_mm256_set1_epi64x(static_cast<long long>(2 * qs))),
