@@ -181,6 +181,70 @@ HESPLIT_AVX2 void inner_product_kernel(std::size_t count, const std::uint64_t* c
   }
 }
 
+// Sums of up to 4 products x k modulo 2^50 <= q < 2^60, in integers: with 32-bit halves,
+// x k = p11 2^64 + (p01 + p10) 2^32 + p00. The columns are summed over the digits without
+// overflow (p00 split into its halves, the middle column below 8 2^60), and the value
+// H 2^64 + T 2^32 + L is folded with (2^64 mod q) and (2^32 mod q) as Shoup products.
+struct WideSum {
+  __m256i low, high, mid, top;
+};
+
+struct WideFold {
+  u64::Constants c;
+  u64::ShoupRoot c64, c32;
+  HESPLIT_AVX2_INT explicit WideFold(std::uint64_t q) : c(q), c64(), c32() {
+    const Modulus m(q);
+    const std::uint64_t t32 = (std::uint64_t{1} << 32) % q;
+    const std::uint64_t t64 = mul_mod(t32, t32, m);
+    c64 = u64::broadcast_root(t64, shoup_precompute(t64, q));
+    c32 = u64::broadcast_root(t32, shoup_precompute(t32, q));
+  }
+  HESPLIT_AVX2_INT __m256i reduce(const WideSum& s) const {
+    const __m256i t = _mm256_add_epi64(s.mid, s.high);
+    const __m256i a = u64::reduce_once(u64::mul_shoup(s.top, c64, c), c.two_q, c.two_q_minus_1);
+    const __m256i b = u64::reduce_once(u64::mul_shoup(t, c32, c), c.two_q, c.two_q_minus_1);
+    const __m256i sum = _mm256_add_epi64(_mm256_add_epi64(a, b), s.low);  // < 4q + 2^34 < 5q
+    return u64::reduce_from_4q(u64::reduce_once(sum, c.four_q, c.four_q_minus_1), c);
+  }
+};
+
+HESPLIT_AVX2_INT inline void add_product(WideSum& s, __m256i x, __m256i x_hi, __m256i k) {
+  const __m256i k_hi = _mm256_srli_epi64(k, 32);
+  const __m256i p00 = _mm256_mul_epu32(x, k);
+  s.low = _mm256_add_epi64(s.low, _mm256_and_si256(p00, _mm256_set1_epi64x(0xFFFFFFFFLL)));
+  s.high = _mm256_add_epi64(s.high, _mm256_srli_epi64(p00, 32));
+  s.mid = _mm256_add_epi64(s.mid,
+                           _mm256_add_epi64(_mm256_mul_epu32(x, k_hi), _mm256_mul_epu32(x_hi, k)));
+  s.top = _mm256_add_epi64(s.top, _mm256_mul_epu32(x_hi, k_hi));
+}
+
+template <bool Permuted>
+HESPLIT_AVX2_INT void wide_inner_product_kernel(
+    std::size_t count, const std::uint64_t* const* digits, const std::uint64_t* const* key_b,
+    const std::uint64_t* const* key_a, const std::uint32_t* perm, std::uint64_t q,
+    std::uint64_t* out_b, std::uint64_t* out_a, std::size_t n) {
+  const WideFold fold(q);
+  const __m256i zero = _mm256_setzero_si256();
+  for (std::size_t k = 0; k < n; k += 4) {
+    WideSum sb{zero, zero, zero, zero}, sa{zero, zero, zero, zero};
+    __m128i index = _mm_setzero_si128();
+    if constexpr (Permuted) index = _mm_loadu_si128(reinterpret_cast<const __m128i*>(perm + k));
+    for (std::size_t d = 0; d < count; ++d) {
+      __m256i x;
+      if constexpr (Permuted) {
+        x = _mm256_i32gather_epi64(reinterpret_cast<const long long*>(digits[d]), index, 8);
+      } else {
+        x = load(digits[d] + k);
+      }
+      const __m256i x_hi = _mm256_srli_epi64(x, 32);
+      add_product(sb, x, x_hi, load(key_b[d] + k));
+      add_product(sa, x, x_hi, load(key_a[d] + k));
+    }
+    store(out_b + k, fold.reduce(sb));
+    store(out_a + k, fold.reduce(sa));
+  }
+}
+
 HESPLIT_AVX2 void add_kernel(std::uint64_t* a, const std::uint64_t* b, std::size_t n,
                              std::uint64_t q) {
   const __m256i qv = set1(q), q1 = set1(q - 1);
@@ -337,7 +401,17 @@ bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
                         const std::uint64_t* const* key_b, const std::uint64_t* const* key_a,
                         const std::uint32_t* perm, std::uint64_t q, std::uint64_t* out_b,
                         std::uint64_t* out_a, std::size_t n) noexcept {
-  if (count == 0 || count > 8 || n % 4 != 0 || q >= kBit50) return false;
+  if (count == 0 || n % 4 != 0 || q >= kBit60) return false;
+  if (q >= kBit50) {
+    if (count > 4) return false;
+    if (perm != nullptr) {
+      wide_inner_product_kernel<true>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
+    } else {
+      wide_inner_product_kernel<false>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
+    }
+    return true;
+  }
+  if (count > 8) return false;
   if (perm != nullptr) {
     inner_product_kernel<true>(count, digits, key_b, key_a, perm, q, out_b, out_a, n);
   } else {

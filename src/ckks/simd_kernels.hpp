@@ -3,10 +3,11 @@
 // IFMA (issue 6) and AVX2 + FMA (issue 21), run on the process's kernel path (kernel_path.hpp).
 // Each returns false, doing nothing, when the path is scalar or the operands are outside its
 // range; the caller then runs its scalar loop. Results are bit-identical to the scalar loops.
-// The ranges below are the IFMA path's. The AVX2 path serves q < 2^50 for inner_product_pair (up
-// to 8 digits), mul, tensor and tensor_sum; q < 2^60 for mod_down_accumulate, reduce_sub and
-// mul_difference; t < 2^50, or any t with q <= 2t, for lift_one_prime (q < 2^62); q < 2^62 for
-// add, sub and add_constant; n a multiple of 4 where the IFMA path needs a multiple of 8.
+// The ranges below are the IFMA path's. The AVX2 path serves q < 2^50 for mul, tensor and
+// tensor_sum; q < 2^60 for inner_product_pair (up to 8 digits below 2^50, 4 above),
+// mod_down_accumulate, reduce_sub and mul_difference; t < 2^50, or any t with q <= 2t, for
+// lift_one_prime (q < 2^62); q < 2^62 for add, sub and add_constant; n a multiple of 4 where the
+// IFMA path needs a multiple of 8.
 
 #include <cstddef>
 #include <cstdint>

@@ -354,8 +354,8 @@ TEST(SimdKernels, InnerProductIsBitIdenticalToScalar) {
       const Modulus m(generate_ntt_primes(sizes, n)[0]);
       const std::uint64_t q = m.value();
       for (const std::size_t count : {1u, 2u, 3u, 4u, 6u, 8u}) {
-        // The IFMA wide path serves up to 4 digits.
-        const bool served = serves(vp.path, q, count <= 4, false);
+        // The wide paths (q >= 2^50) serve up to 4 digits.
+        const bool served = serves(vp.path, q, count <= 4, count <= 4);
         std::vector<std::vector<std::uint64_t>> x(count, std::vector<std::uint64_t>(n)), kb = x,
                                                                                          ka = x;
         std::vector<const std::uint64_t*> xp, kbp, kap;
