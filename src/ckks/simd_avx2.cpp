@@ -38,14 +38,18 @@ struct Root {
 };
 
 // x mod q for any x < 2^62 and q < 2^50: x = hi 2^32 + lo with hi < 2^30, so
-// x = hi (2^32 mod q) + lo, one exact product and a canonical reduction.
+// x = hi (2^32 mod q) + lo, one exact product and a canonical reduction (Small: x < 2^52, no
+// split needed).
 struct WordReducer {
   f::Mod mod;
   Root two32;
   HESPLIT_AVX2 explicit WordReducer(std::uint64_t q)
       : mod(q), two32((std::uint64_t{1} << 32) % q, q) {}
-  HESPLIT_AVX2 __m256d operator()(__m256i x) const {
+  // Words below 2^52 are exact doubles already: one canonical reduction.
+  template <bool Small>
+  HESPLIT_AVX2 __m256d reduce(__m256i x) const {
     const __m256d offset = _mm256_set1_pd(f::kTwo52);
+    if constexpr (Small) return f::canonical(f::to_f64(x, offset), mod);
     const __m256d hi = f::to_f64(_mm256_srli_epi64(x, 32), offset);
     const __m256d lo = f::to_f64(_mm256_and_si256(x, set1(0xFFFFFFFFULL)), offset);
     return f::canonical(_mm256_add_pd(f::mul_root(hi, two32.w, two32.wq, mod), lo), mod);
@@ -58,16 +62,17 @@ HESPLIT_AVX2 inline __m256i add_words(__m256i a, __m256i b, __m256i q, __m256i q
   return _mm256_sub_epi64(s, _mm256_and_si256(_mm256_cmpgt_epi64(s, q_minus_1), q));
 }
 
+template <bool SmallInput>
 HESPLIT_AVX2 void lift_kernel(const std::uint64_t* in, std::uint64_t* out, std::size_t n,
                               std::uint64_t q, std::uint64_t t, std::uint64_t q_mod_t) {
-  const WordReducer reduce(t);
+  const WordReducer reducer(t);
   const __m256i half = set1(q >> 1);
   const __m256d q_mod_t_v = _mm256_set1_pd(static_cast<double>(q_mod_t));
   std::size_t k = 0;
   for (; k + 4 <= n; k += 4) {
     const __m256i x = load(in + k);
-    const __m256d xm = reduce(x);
-    const __m256d neg = f::lift_negative(_mm256_sub_pd(xm, q_mod_t_v), reduce.mod);
+    const __m256d xm = reducer.reduce<SmallInput>(x);
+    const __m256d neg = f::lift_negative(_mm256_sub_pd(xm, q_mod_t_v), reducer.mod);
     const __m256d negative = _mm256_castsi256_pd(_mm256_cmpgt_epi64(x, half));
     f::store_u64(out + k, _mm256_blendv_pd(xm, neg, negative));
   }
@@ -318,11 +323,11 @@ HESPLIT_AVX2 void tensor_sum_kernel(std::size_t count, const std::uint64_t* cons
 
 HESPLIT_AVX2 void reduce_sub_kernel(const std::uint64_t* in, std::uint64_t* out, std::uint64_t c,
                                     std::size_t n, std::uint64_t q) {
-  const WordReducer reduce(q);
+  const WordReducer reducer(q);
   const __m256d cv = _mm256_set1_pd(static_cast<double>(c));
   for (std::size_t k = 0; k < n; k += 4) {
-    const __m256d x = reduce(load(in + k));
-    f::store_u64(out + k, f::lift_negative(_mm256_sub_pd(x, cv), reduce.mod));
+    const __m256d x = reducer.reduce<false>(load(in + k));
+    f::store_u64(out + k, f::lift_negative(_mm256_sub_pd(x, cv), reducer.mod));
   }
 }
 
@@ -423,10 +428,16 @@ bool inner_product_pair(std::size_t count, const std::uint64_t* const* digits,
 bool lift_one_prime(const std::uint64_t* in, std::uint64_t* out, std::size_t n, std::uint64_t q,
                     std::uint64_t t, std::uint64_t q_mod_t) noexcept {
   if (q >= kBit62) return false;
-  if (t < kBit50) {
-    lift_kernel(in, out, n, q, t, q_mod_t);
-  } else if (t < kBit62 && q <= 2 * t) {
+  // Between primes of similar size (q <= 2t) one conditional subtraction is far cheaper than the
+  // double-precision reduction.
+  if (t < kBit62 && q <= 2 * t) {
     lift_near_kernel(in, out, n, q, t, q_mod_t);
+  } else if (t < kBit50) {
+    if (q < (std::uint64_t{1} << 52)) {
+      lift_kernel<true>(in, out, n, q, t, q_mod_t);
+    } else {
+      lift_kernel<false>(in, out, n, q, t, q_mod_t);
+    }
   } else {
     return false;
   }
