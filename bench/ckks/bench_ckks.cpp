@@ -1,7 +1,9 @@
 // CKKS benchmarks (issue 6). Every benchmark reports "key_switches" per iteration (0 when the
 // operation performs none). Presets: "seal-8192" = SEAL's benchmark parameters (N = 8192, primes
-// {60,40,40} + 60), "sealed-8192" = the sealed protocol's ({50,50,40} + 60).
-//   build/bench_ckks --benchmark_format=json
+// {60,40,40} + 60), "sealed-8192" = the sealed protocol's ({50,50,40} + 60). The kernels run on
+// the CPU's fastest path unless HESPLIT_CKKS_KERNELS=scalar|avx2|avx512|ifma forces one (issue 21);
+// labels name the path (scheme operations) or the NTT kernel.
+//   HESPLIT_CKKS_KERNELS=avx2 build/bench_ckks --benchmark_format=json
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -17,6 +19,7 @@
 #include "ckks/encoder.hpp"
 #include "ckks/encryptor.hpp"
 #include "ckks/evaluator.hpp"
+#include "ckks/kernel_path.hpp"
 #include "ckks/keygen.hpp"
 #include "ckks/ntt.hpp"
 #include "ckks/params.hpp"
@@ -30,7 +33,8 @@ namespace {
 using namespace hesplit;
 
 // ---------------------------------------------------------------------------------------------
-// NTT: one prime, degree N; prime bits 60 or 49 (the IFMA range is < 2^50).
+// NTT: one prime, degree N; prime bits 60, 49 (the IFMA and AVX2 double range is < 2^50) or 40
+// (SEAL's data primes).
 
 void ntt_setup(benchmark::State& state, std::unique_ptr<ckks::NttTables>& tables,
                ckks::U64Vector& values) {
@@ -70,7 +74,7 @@ void BM_NttInverse(benchmark::State& state) {
 
 void ntt_args(benchmark::internal::Benchmark* b) {
   for (const int n : {4096, 8192, 16384}) {
-    for (const int bits : {60, 49}) {
+    for (const int bits : {60, 49, 40}) {
       for (const int kernel : {0, 1}) b->Args({n, bits, kernel});
     }
   }
@@ -133,7 +137,8 @@ Scheme& scheme(std::size_t index) {
 
 Scheme& preset_of(benchmark::State& state) {
   Scheme& s = scheme(static_cast<std::size_t>(state.range(0)));
-  state.SetLabel(kPresets[static_cast<std::size_t>(state.range(0))]);
+  state.SetLabel(kPresets[static_cast<std::size_t>(state.range(0))] + " " +
+                 std::string(ckks::kernel_path_name(ckks::active_kernel_path())));
   return s;
 }
 

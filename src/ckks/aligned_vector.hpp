@@ -35,5 +35,6 @@ struct AlignedAllocator {
 };
 
 using U64Vector = std::vector<std::uint64_t, AlignedAllocator<std::uint64_t>>;
+using F64Vector = std::vector<double, AlignedAllocator<double>>;
 
 }  // namespace hesplit::ckks

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ckks/kernel_path.hpp"
+#include "ckks/ntt_avx2.hpp"
 #include "ckks/ntt_ifma.hpp"
 #include "ckks/primes.hpp"
 
@@ -146,7 +148,23 @@ std::uint32_t bit_reverse(std::uint32_t x, int bits) noexcept {
   return r;
 }
 
-// The fastest kernel this CPU and modulus allow (AVX-512 IFMA for q < 2^50, else scalar).
+NttKernel default_ntt_kernel(std::size_t degree, const Modulus& modulus) {
+  switch (active_kernel_path()) {
+    case KernelPath::ifma:
+      if (ifma_kernel_supports(degree, modulus)) return ifma_ntt_kernel();
+      if (ifma_wide_kernel_supports(degree, modulus)) return ifma_wide_ntt_kernel();
+      break;
+    case KernelPath::avx2:
+      if (avx2_kernel_supports(degree, modulus)) return avx2_ntt_kernel();
+      if (avx2_wide_kernel_supports(degree, modulus)) return avx2_wide_ntt_kernel();
+      break;
+    case KernelPath::scalar:
+      break;
+  }
+  return scalar_ntt_kernel();
+}
+
+// The fastest kernel the process's path, this degree and this modulus allow.
 NttTables::NttTables(std::size_t degree, const Modulus& modulus)
     : NttTables(degree, modulus, default_ntt_kernel(degree, modulus)) {}
 
@@ -179,6 +197,25 @@ NttTables::NttTables(std::size_t degree, const Modulus& modulus, NttKernel kerne
   }
   inv_degree_ = inv_mod(degree % q, modulus);
   inv_degree_shoup_ = shoup_precompute(inv_degree_, q);
+  if (kernel_.f64_roots) build_f64_roots();
+}
+
+void NttTables::build_f64_roots() {
+  const std::uint64_t q = modulus_.value();
+  const double qd = static_cast<double>(q);
+  const auto balanced = [q](std::uint64_t v) {
+    return v > q / 2 ? -static_cast<double>(q - v) : static_cast<double>(v);
+  };
+  const auto fill = [&](const U64Vector& roots, F64Vector& values, F64Vector& quotients) {
+    values.resize(degree_);
+    quotients.resize(degree_);
+    for (std::size_t k = 0; k < degree_; ++k) {
+      values[k] = balanced(roots[k]);
+      quotients[k] = values[k] / qd;
+    }
+  };
+  fill(root_powers_, root_powers_f64_, root_quotients_f64_);
+  fill(inv_root_powers_, inv_root_powers_f64_, inv_root_quotients_f64_);
 }
 
 }  // namespace hesplit::ckks

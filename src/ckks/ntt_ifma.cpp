@@ -192,11 +192,4 @@ NttKernel ifma_wide_ntt_kernel() noexcept {
   return {"avx512ifma-wide", &forward_ifma<Wide>, &inverse_ifma<Wide>};
 }
 
-NttKernel default_ntt_kernel(std::size_t degree, const Modulus& modulus) noexcept {
-  static const bool has_ifma = cpu_has_avx512_ifma();  // immutable after first use
-  if (has_ifma && ifma_kernel_supports(degree, modulus)) return ifma_ntt_kernel();
-  if (has_ifma && ifma_wide_kernel_supports(degree, modulus)) return ifma_wide_ntt_kernel();
-  return scalar_ntt_kernel();
-}
-
 }  // namespace hesplit::ckks

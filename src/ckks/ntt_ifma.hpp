@@ -5,7 +5,8 @@
 // Both need N >= 16 and compute exactly the same transform as the scalar kernel (outputs fully
 // reduced), so results are bit-identical.
 // The kernel functions are compiled for AVX-512 through function attributes only; calling them on
-// a CPU without AVX-512 IFMA is undefined, so go through default_ntt_kernel().
+// a CPU without AVX-512 IFMA is undefined, so go through default_ntt_kernel()
+// (ntt.hpp).
 
 #include <cstddef>
 
@@ -21,7 +22,5 @@ bool ifma_kernel_supports(std::size_t degree, const Modulus& modulus) noexcept;
 bool ifma_wide_kernel_supports(std::size_t degree, const Modulus& modulus) noexcept;
 NttKernel ifma_ntt_kernel() noexcept;
 NttKernel ifma_wide_ntt_kernel() noexcept;
-// The fastest kernel the CPU and the parameters allow: IFMA, IFMA-wide, else scalar.
-NttKernel default_ntt_kernel(std::size_t degree, const Modulus& modulus) noexcept;
 
 }  // namespace hesplit::ckks

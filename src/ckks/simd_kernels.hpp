@@ -1,10 +1,18 @@
 #pragma once
-// AVX-512 versions of the element-wise loops of key switching (issue 6). Each returns false,
-// doing nothing, when the CPU or the operands do not allow the vector path; the caller then runs
-// its scalar loop. Results are bit-identical to the scalar loops.
+// Vector versions of the element-wise loops of key switching, rescale and multiplication: AVX-512
+// IFMA (issue 6) and AVX2 + FMA (issue 21), run on the process's kernel path (kernel_path.hpp).
+// Each returns false, doing nothing, when the path is scalar or the operands are outside its
+// range; the caller then runs its scalar loop. Results are bit-identical to the scalar loops.
+// The ranges below are the IFMA path's. The AVX2 path serves q < 2^50 for mul, tensor and
+// tensor_sum; q < 2^60 for inner_product_pair (up to 8 digits below 2^50, 4 above),
+// mod_down_accumulate, reduce_sub and mul_difference; t < 2^50, or any t with q <= 2t, for
+// lift_one_prime (q < 2^62); q < 2^62 for add, sub and add_constant; n a multiple of 4 where the
+// IFMA path needs a multiple of 8.
 
 #include <cstddef>
 #include <cstdint>
+
+#include "ckks/kernel_path.hpp"
 
 namespace hesplit::ckks::simd {
 
@@ -60,5 +68,38 @@ bool tensor_sum(std::size_t count, const std::uint64_t* const* a0, const std::ui
                 const std::uint64_t* const* b0, const std::uint64_t* const* b1,
                 const std::uint64_t* const* p, std::uint64_t* r0, std::uint64_t* r1,
                 std::uint64_t* r2, std::size_t n, std::uint64_t q) noexcept;
+
+// One path's entry points, with the signatures above (each returns false when it declines).
+struct KernelTable {
+  bool (*lift_one_prime)(const std::uint64_t*, std::uint64_t*, std::size_t, std::uint64_t,
+                         std::uint64_t, std::uint64_t) noexcept;
+  bool (*mod_down_accumulate)(std::uint64_t*, const std::uint64_t*, const std::uint64_t*,
+                              std::size_t, std::uint64_t, std::uint64_t, std::uint64_t) noexcept;
+  bool (*add_constant)(std::uint64_t*, std::uint64_t, std::size_t, std::uint64_t) noexcept;
+  bool (*reduce_sub)(const std::uint64_t*, std::uint64_t*, std::uint64_t, std::size_t,
+                     std::uint64_t) noexcept;
+  bool (*mul_difference)(std::uint64_t*, const std::uint64_t*, std::size_t, std::uint64_t,
+                         std::uint64_t, std::uint64_t) noexcept;
+  bool (*inner_product_pair)(std::size_t, const std::uint64_t* const*, const std::uint64_t* const*,
+                             const std::uint64_t* const*, const std::uint32_t*, std::uint64_t,
+                             std::uint64_t*, std::uint64_t*, std::size_t) noexcept;
+  bool (*add)(std::uint64_t*, const std::uint64_t*, std::size_t, std::uint64_t) noexcept;
+  bool (*sub)(std::uint64_t*, const std::uint64_t*, std::size_t, std::uint64_t) noexcept;
+  bool (*mul)(std::uint64_t*, const std::uint64_t*, const std::uint64_t*, std::size_t,
+              std::uint64_t) noexcept;
+  bool (*tensor)(const std::uint64_t*, const std::uint64_t*, const std::uint64_t*,
+                 const std::uint64_t*, std::uint64_t*, std::uint64_t*, std::uint64_t*, std::size_t,
+                 std::uint64_t) noexcept;
+  bool (*tensor_sum)(std::size_t, const std::uint64_t* const*, const std::uint64_t* const*,
+                     const std::uint64_t* const*, const std::uint64_t* const*,
+                     const std::uint64_t* const*, std::uint64_t*, std::uint64_t*, std::uint64_t*,
+                     std::size_t, std::uint64_t) noexcept;
+};
+
+// The tables of each path (the scalar one declines everything). Running a path's table on a CPU
+// that lacks it (cpu_runs) is undefined; tests use these to check every path the CPU runs.
+KernelTable ifma_kernels() noexcept;
+KernelTable avx2_kernels() noexcept;
+KernelTable kernel_table(KernelPath path) noexcept;
 
 }  // namespace hesplit::ckks::simd
