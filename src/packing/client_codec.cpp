@@ -96,6 +96,24 @@ std::vector<double> SplitClientCodec::unpack_input_gradients(
   return da;
 }
 
+SlotVector SplitClientCodec::pack_diagonal(std::span<const double> w, std::size_t t) const {
+  const std::size_t d = layout_.features();
+  if (w.size() != layout_.classes() * d || t >= layout_.shifts()) {
+    throw std::invalid_argument("pack_diagonal: expected " + std::to_string(layout_.classes()) +
+                                " x " + std::to_string(d) + " values and a shift below " +
+                                std::to_string(layout_.shifts()));
+  }
+  SlotVector slots(layout_.slot_count());
+  for (std::size_t p = 0; p < layout_.block_size(); ++p) {
+    const int row = layout_.row_at(p);
+    const std::size_t feature = layout_.feature_at(p, t);
+    if (row < 0 || feature >= d) continue;
+    const double value = w[static_cast<std::size_t>(row) * d + feature];
+    for (std::size_t b = 0; b < layout_.blocks(); ++b) slots[b * layout_.block_size() + p] = value;
+  }
+  return slots;
+}
+
 std::vector<double> SplitClientCodec::unpack_layer(std::span<const SlotVector> diagonals) const {
   if (diagonals.size() != layout_.shifts()) {
     throw std::invalid_argument("unpack_layer: expected " + std::to_string(layout_.shifts()) +

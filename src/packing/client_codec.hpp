@@ -31,6 +31,9 @@ class SplitClientCodec {
   // Decrypted, decoded eta*dL/dA slots -> samples x d gradients (divided by eta).
   std::vector<double> unpack_input_gradients(std::span<const std::complex<double>> slots,
                                              std::size_t samples, double eta) const;
+  // Diagonal t of a c x d layer (W0, Delta, a masked W) as the server keeps it: in every block,
+  // position p holds w[row(p)][feature(p, t)], zero where p is in no window or reads padding.
+  SlotVector pack_diagonal(std::span<const double> w, std::size_t t) const;
   // The decrypted diagonals of the server layer (shifts() slot vectors, block 0 is read) -> c x d.
   std::vector<double> unpack_layer(std::span<const SlotVector> diagonals) const;
   // The decrypted bias accumulator (window layout, docs/packing.md) -> c values.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ckks/encoder.hpp"
+#include "packing/client_codec.hpp"
 
 namespace hesplit::packing {
 namespace {
@@ -68,20 +69,15 @@ EncryptedSplitLayer::EncryptedSplitLayer(std::shared_ptr<const ckks::CkksContext
 
   const std::size_t level = top_level_ - 1;
   const ckks::CkksEncoder encoder(context_);
-  const std::size_t block = layout_.block_size();
+  const SplitClientCodec codec(layout_);
   for (std::size_t t = 0; t < layout_.shifts(); ++t) {
-    std::vector<std::complex<double>> slots(layout_.slot_count());
-    for (std::size_t s = 0; s < slots.size(); ++s) {
-      const int row = layout_.row_at(s % block);
-      const std::size_t feature = layout_.feature_at(s % block, t);
-      if (row >= 0 && feature < d) slots[s] = w0[static_cast<std::size_t>(row) * d + feature];
-    }
-    w0_diagonals_.push_back(encoder.encode(slots, delta_scale_, level));
+    w0_diagonals_.push_back(encoder.encode(codec.pack_diagonal(w0, t), delta_scale_, level));
     delta_.push_back(transparent_zero(*context_, level, delta_scale_));
   }
   std::vector<std::complex<double>> bias(layout_.slot_count());
   for (std::size_t b = 0; b < layout_.blocks(); ++b) {
-    for (std::size_t i = 0; i < c; ++i) bias[b * block + layout_.window_start(i)] = {b0[i], b0[i]};
+    for (std::size_t i = 0; i < c; ++i)
+      bias[b * layout_.block_size() + layout_.window_start(i)] = {b0[i], b0[i]};
   }
   b0_ = encoder.encode(bias, bias_scale_, level);
   const std::vector<std::complex<double>> unit(layout_.slot_count(), {0.0, 1.0});

@@ -43,18 +43,19 @@ void expect_layout_invariants(std::size_t slots, std::size_t d, std::size_t c) {
       ASSERT_EQ(layout.row_at(layout.window_start(i) + layout.shifts() * u), static_cast<int>(i));
     }
   }
-  // The codec's reading of the layer is the inverse of its packing: every weight once.
+  // The codec's reading of the layer is the inverse of its packing: every weight once, and
+  // every block holds the same diagonal.
   std::vector<double> w(c * d);
   for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<double>(i) + 1.0;
-  std::vector<SlotVector> diagonals(layout.shifts(), SlotVector(slots));
+  const SplitClientCodec codec(layout);
+  std::vector<SlotVector> diagonals;
   for (std::size_t t = 0; t < layout.shifts(); ++t) {
-    for (std::size_t p = 0; p < layout.block_size(); ++p) {
-      const int row = layout.row_at(p);
-      const std::size_t f = layout.feature_at(p, t);
-      if (row >= 0 && f < d) diagonals[t][p] = w[static_cast<std::size_t>(row) * d + f];
+    diagonals.push_back(codec.pack_diagonal(w, t));
+    for (std::size_t s = 0; s < slots; ++s) {
+      ASSERT_EQ(diagonals[t][s], diagonals[t][s % layout.block_size()]) << "slot " << s;
     }
   }
-  EXPECT_EQ(SplitClientCodec(layout).unpack_layer(diagonals), w);
+  EXPECT_EQ(codec.unpack_layer(diagonals), w);
 }
 
 TEST(SplitLayout, EveryWeightIsReadOnceForTheTargetShapes) {

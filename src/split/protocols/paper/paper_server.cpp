@@ -81,17 +81,6 @@ class PaperServer final : public HeServerBase {
   }
 
   // Diagonal t of a classes x features matrix in the packing's layout (every block the same).
-  packing::SlotVector diagonal(const std::vector<double>& m, std::size_t t) const {
-    packing::SlotVector v(layout_.slot_count());
-    for (std::size_t p = 0; p < layout_.block_size(); ++p) {
-      const int row = layout_.row_at(p);
-      if (row < 0) continue;
-      const double value = m[static_cast<std::size_t>(row) * d() + layout_.feature_at(p, t)];
-      for (std::size_t b = 0; b < layout_.blocks(); ++b) v[b * layout_.block_size() + p] = value;
-    }
-    return v;
-  }
-
   void on_logit_grads(const Message& message) override {
     check_pending(message);
     const std::size_t rows = pending_rows_;
@@ -144,7 +133,8 @@ class PaperServer final : public HeServerBase {
     std::vector<ckks::Ciphertext> refresh;
     for (std::size_t t = 0; t < layout_.shifts(); ++t) {
       ckks::Ciphertext r = layer_->delta_diagonals()[t];
-      evaluator_.add_plain_inplace(r, encoder_.encode(diagonal(masked, t), r.scale, r.level));
+      evaluator_.add_plain_inplace(
+          r, encoder_.encode(codec_.pack_diagonal(masked, t), r.scale, r.level));
       evaluator_.mod_switch_to_inplace(r, 0);  // the lowest level the client needs
       refresh.push_back(std::move(r));
     }

@@ -13,22 +13,6 @@ namespace {
 
 using Slots = std::vector<std::complex<double>>;
 
-// Delta diagonal t as the packing lays it out in every block (encrypted_layer.cpp: the same
-// layout as W0's diagonals); slots that hold no weight are zero, the imaginary part too (the
-// update keeps 2 Re(X)).
-Slots expected_diagonal(const packing::SplitLayout& layout, const std::vector<double>& delta,
-                        std::size_t t) {
-  Slots slots(layout.slot_count());
-  const std::size_t block = layout.block_size();
-  for (std::size_t s = 0; s < slots.size(); ++s) {
-    const int row = layout.row_at(s % block);
-    const std::size_t feature = layout.feature_at(s % block, t);
-    if (row < 0 || feature >= layout.features()) continue;
-    slots[s] = delta[static_cast<std::size_t>(row) * layout.features() + feature];
-  }
-  return slots;
-}
-
 // delta in window layout: (1 + i) delta_r / window_length at every position of row r's window
 // in every block (the bias update's i S + conj(S), divided by the window's copies).
 Slots expected_bias(const packing::SplitLayout& layout, const std::vector<double>& bias) {
@@ -91,8 +75,8 @@ double verify_server_layer(const HeClientCrypto& crypto, const SealedLayerState&
   double worst = 0.0;
   for (std::size_t t = 0; t <= layout.shifts(); ++t) {
     const bool bias = t == layout.shifts();
-    const Slots want =
-        bias ? expected_bias(layout, expected.bias) : expected_diagonal(layout, expected.weight, t);
+    const Slots want = bias ? expected_bias(layout, expected.bias)
+                            : crypto.codec().pack_diagonal(expected.weight, t);
     const double d = deviation(crypto.decrypt(state.delta[t]), want);
     if (!(d <= tolerance)) {
       fail((bias ? std::string("Enc(delta)") : "Enc(Delta) diagonal " + std::to_string(t)) +
