@@ -5,6 +5,7 @@
 // encoding (any compression mode), full vs full and seeded vs seeded.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -52,7 +53,10 @@ std::string oracle_unavailable() {
 }
 
 json run_oracle(const json& job, const std::string& name) {
-  const fs::path dir = hesplit::test::scratch_dir("seal_compare_" + name);
+  // The process id keeps the default-path and forced-path runs of this binary (issue 21), which
+  // ctest may start side by side, out of each other's files.
+  const fs::path dir =
+      hesplit::test::scratch_dir("seal_compare_" + name + "_" + std::to_string(::getpid()));
   const fs::path job_file = dir / "job.json";
   const fs::path out_file = dir / "out.json";
   const fs::path err_file = dir / "err.txt";
