@@ -178,6 +178,17 @@ class HeServerBase {
     return z;
   }
 
+  // Answers a batch's activations with Enc(Z) and remembers the batch for its gradients.
+  void send_logits(const Message& activations, const std::vector<ckks::Ciphertext>& z,
+                   const packing::KeySwitchCount& count) {
+    pending_ = BatchId{activations.epoch, activations.batch};
+    pending_rows_ = rows_of(activations);
+    Message reply{MessageKind::kLogits,  activations.epoch, activations.batch, {}, {},
+                  save_all(context(), z)};
+    add_counts(reply, count);
+    transport_.send(reply);
+  }
+
   void check_pending(const Message& message) const {
     if (!pending_ || pending_->epoch != message.epoch || pending_->batch != message.batch) {
       throw TransportError("protocol error: " + describe(message) +

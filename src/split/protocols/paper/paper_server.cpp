@@ -71,16 +71,10 @@ class PaperServer final : public HeServerBase {
         context(), message, ciphertext_count(message), context().max_level(), scales_.activations);
     packing::KeySwitchCount count;
     const std::vector<ckks::Ciphertext> z = logits(layer(), a, shifted_, count);
-    pending_ = BatchId{message.epoch, message.batch};
-    pending_rows_ = rows_of(message);
     if (options_.adversary == "decryption-oracle") oracle_a_ = a;
-    Message reply{MessageKind::kLogits,  message.epoch, message.batch, {}, {},
-                  save_all(context(), z)};
-    add_counts(reply, count);
-    transport_.send(reply);
+    send_logits(message, z, count);
   }
 
-  // Diagonal t of a classes x features matrix in the packing's layout (every block the same).
   void on_logit_grads(const Message& message) override {
     check_pending(message);
     const std::size_t rows = pending_rows_;

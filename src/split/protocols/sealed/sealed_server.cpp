@@ -54,12 +54,7 @@ class SealedServer final : public HeServerBase {
     packing::KeySwitchCount count = unreported_;
     unreported_ = {};
     std::vector<ckks::Ciphertext> z = answer(message, count);
-    pending_ = BatchId{message.epoch, message.batch};
-    pending_rows_ = rows_of(message);
-    Message reply{MessageKind::kLogits,  message.epoch, message.batch, {}, {},
-                  save_all(context(), z)};
-    add_counts(reply, count);
-    transport_.send(reply);
+    send_logits(message, z, count);
   }
 
   void on_logit_grads(const Message& message) override {
