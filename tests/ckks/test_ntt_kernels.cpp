@@ -81,6 +81,38 @@ TEST(KernelPath, ResolvesForcedAndDefaultPaths) {
 // The AVX2 kernel against the scalar one: every degree from 16 to 16384, primes of 20 to 50 bits
 // (the double-precision path's range), inputs at the lazy extremes (forward: up to 4q - 1,
 // inverse: up to 2q - 1) and at 0, and random ones.
+// `kernel`'s tables against the scalar kernel's, forward and inverse, over four rounds: the top of
+// the lazy input ranges (4q - 1 forward, 2q - 1 inverse, stepping down by i mod `step`), zeros
+// between them, then random inputs.
+void expect_matches_scalar(const NttTables& kernel, std::uint64_t& state, std::size_t step) {
+  const std::size_t n = kernel.degree();
+  const NttTables scalar(n, kernel.modulus(), scalar_ntt_kernel());
+  const std::uint64_t q = kernel.modulus().value();
+  for (int round = 0; round < 4; ++round) {
+    U64Vector a(n), b(n), c(n), d(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (round == 0) {
+        a[i] = 4 * q - 1 - (i % step);
+        c[i] = 2 * q - 1 - (i % 2);
+      } else if (round == 1) {
+        a[i] = (i % 3 == 0) ? 0 : 4 * q - 1;
+        c[i] = (i % 3 == 0) ? 0 : 2 * q - 1;
+      } else {
+        a[i] = next(state) % (4 * q);
+        c[i] = next(state) % (2 * q);
+      }
+    }
+    b = a;
+    d = c;
+    scalar.forward(a.data());
+    kernel.forward(b.data());
+    ASSERT_EQ(a, b) << "forward N=" << n << " q=" << q << " round " << round;
+    scalar.inverse(c.data());
+    kernel.inverse(d.data());
+    ASSERT_EQ(c, d) << "inverse N=" << n << " q=" << q << " round " << round;
+  }
+}
+
 TEST(NttKernels, Avx2IsBitIdenticalToScalar) {
   if (!cpu_has_avx2_fma()) GTEST_SKIP() << "this CPU has no AVX2 + FMA";
   std::uint64_t state = 2121;
@@ -90,32 +122,7 @@ TEST(NttKernels, Avx2IsBitIdenticalToScalar) {
       const std::vector<int> sizes = {bits};
       const Modulus m(generate_ntt_primes(sizes, n)[0]);
       ASSERT_TRUE(avx2_kernel_supports(n, m));
-      const NttTables scalar(n, m, scalar_ntt_kernel());
-      const NttTables avx2(n, m, avx2_ntt_kernel());
-      const std::uint64_t q = m.value();
-      for (int round = 0; round < 4; ++round) {
-        U64Vector a(n), b(n), c(n), d(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          if (round == 0) {
-            a[i] = 4 * q - 1 - (i % 2);
-            c[i] = 2 * q - 1 - (i % 2);
-          } else if (round == 1) {
-            a[i] = (i % 3 == 0) ? 0 : 4 * q - 1;
-            c[i] = (i % 3 == 0) ? 0 : 2 * q - 1;
-          } else {
-            a[i] = next(state) % (4 * q);
-            c[i] = next(state) % (2 * q);
-          }
-        }
-        b = a;
-        d = c;
-        scalar.forward(a.data());
-        avx2.forward(b.data());
-        ASSERT_EQ(a, b) << "forward N=" << n << " q=" << q << " round " << round;
-        scalar.inverse(c.data());
-        avx2.inverse(d.data());
-        ASSERT_EQ(c, d) << "inverse N=" << n << " q=" << q << " round " << round;
-      }
+      expect_matches_scalar(NttTables(n, m, avx2_ntt_kernel()), state, 2);
     }
   }
   const std::vector<int> wide = {51};
@@ -133,32 +140,7 @@ TEST(NttKernels, Avx2WideIsBitIdenticalToScalar) {
       const std::vector<int> sizes = {bits};
       const Modulus m(generate_ntt_primes(sizes, n)[0]);
       ASSERT_TRUE(avx2_wide_kernel_supports(n, m));
-      const NttTables scalar(n, m, scalar_ntt_kernel());
-      const NttTables wide(n, m, avx2_wide_ntt_kernel());
-      const std::uint64_t q = m.value();
-      for (int round = 0; round < 4; ++round) {
-        U64Vector a(n), b(n), c(n), d(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          if (round == 0) {
-            a[i] = 4 * q - 1 - (i % 3);
-            c[i] = 2 * q - 1 - (i % 2);
-          } else if (round == 1) {
-            a[i] = (i % 3 == 0) ? 0 : 4 * q - 1;
-            c[i] = (i % 3 == 0) ? 0 : 2 * q - 1;
-          } else {
-            a[i] = next(state) % (4 * q);
-            c[i] = next(state) % (2 * q);
-          }
-        }
-        b = a;
-        d = c;
-        scalar.forward(a.data());
-        wide.forward(b.data());
-        ASSERT_EQ(a, b) << "forward N=" << n << " q=" << q << " round " << round;
-        scalar.inverse(c.data());
-        wide.inverse(d.data());
-        ASSERT_EQ(c, d) << "inverse N=" << n << " q=" << q << " round " << round;
-      }
+      expect_matches_scalar(NttTables(n, m, avx2_wide_ntt_kernel()), state, 3);
     }
   }
   const std::vector<int> top = {61};
